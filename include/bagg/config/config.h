@@ -1,0 +1,37 @@
+#pragma once
+// The daemon's whole configuration, as read from the INI file. Defaults here must match the
+// documented default file config/dbus-battery-aggregator.ini (a unit test checks that).
+
+#include "bagg/core/aggregation_config.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bagg {
+
+struct ServiceConfig {
+    std::optional<int> deviceInstance;  // absent = "auto": ask com.victronenergy.settings
+    int preferredInstance = 512;        // proposed to the settings service, and the fallback
+    bool perLeafSignals = true;         // PropertiesChanged per leaf besides ItemsChanged on /
+    double settingsTimeout = 10.0;      // s to wait for the settings service before falling back
+};
+
+struct BatteriesConfig {
+    // Service names, "name:<CustomName>" or "serial:<Serial>".
+    std::vector<std::string> exclude;
+    std::vector<std::string> include;  // empty = every battery service
+};
+
+struct LoggingConfig {
+    std::string level = "info";  // debug | info | warning | error
+};
+
+struct Config {
+    ServiceConfig service;
+    BatteriesConfig batteries;
+    AggregationConfig aggregation;
+    LoggingConfig logging;
+};
+
+}  // namespace bagg

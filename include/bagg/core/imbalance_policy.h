@@ -1,0 +1,34 @@
+#pragma once
+// Maps the SOC spread between packs (and the packs' own cell alarms) to a charge-current band.
+// Bands are entered at once and left only after the spread has fallen `hysteresis` below the
+// threshold, so the CCL does not flap when the spread hovers at a threshold.
+
+#include "bagg/core/aggregation_config.h"
+
+#include <string>
+
+namespace bagg {
+
+enum class ImbalanceBand { Balanced = 0, Reduced = 1, Warning = 2, Alarm = 3 };
+
+// The memory the hysteresis needs between two recomputes.
+struct ImbalanceState {
+    ImbalanceBand spreadBand = ImbalanceBand::Balanced;
+};
+
+struct ImbalanceDecision {
+    ImbalanceBand band = ImbalanceBand::Balanced;
+    int alarmLevel = 0;     // 0/1/2, for /Alarms/CellImbalance
+    bool cellAlarm = false; // band forced to Alarm by a pack's cell alarm
+    std::string reason;     // "imbalance 17.2% > 15%", empty when balanced
+};
+
+// spread: highest minus lowest SOC of the online packs (0 with fewer than two).
+// cellAlarmReason: non-empty when a pack reports one of the configured cell alarms.
+ImbalanceDecision decideImbalance(double spread, const std::string& cellAlarmReason,
+                                  const ImbalanceConfig& config, ImbalanceState& state);
+
+// The charge current allowed in a band, given the nominal current.
+double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& config);
+
+}  // namespace bagg

@@ -1,0 +1,32 @@
+#pragma once
+// What the aggregation core knows about one battery pack: plain values, each of which may be
+// absent ("invalid" on D-Bus). Filled by the D-Bus reader, or by a test table.
+
+#include "bagg/core/quantity.h"
+
+#include <array>
+#include <optional>
+#include <string>
+
+namespace bagg {
+
+struct PackSnapshot {
+    std::string service;  // com.victronenergy.battery.ttyUSB0
+    std::string label;    // CustomName, else ProductName + service suffix
+    bool online = true;   // false: kept for module counts only, never aggregated
+
+    std::array<std::optional<double>, kQuantityCount> values{};
+    std::array<std::string, kCellExtremeCount> cellIds{};  // "C7", as the BMS names the cell
+    std::array<std::optional<int>, kAlarmCount> alarms{};  // 0 ok, 1 warning, 2 alarm
+
+    const std::optional<double>& get(Quantity q) const { return values[index(q)]; }
+    std::optional<double>& get(Quantity q) { return values[index(q)]; }
+    const std::optional<int>& alarm(Alarm a) const { return alarms[index(a)]; }
+
+    // Fluent setters keep test tables short: PackSnapshot{}.with(Quantity::Soc, 80)
+    PackSnapshot& with(Quantity q, double v) { values[index(q)] = v; return *this; }
+    PackSnapshot& withAlarm(Alarm a, int level) { alarms[index(a)] = level; return *this; }
+    PackSnapshot& withCellId(CellExtreme c, std::string id) { cellIds[index(c)] = std::move(id); return *this; }
+};
+
+}  // namespace bagg

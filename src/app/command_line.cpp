@@ -1,0 +1,57 @@
+#include "command_line.h"
+
+#include <fmt/format.h>
+
+namespace bagg {
+
+CommandLineParse parseCommandLine(const std::vector<std::string>& args)
+{
+    CommandLineParse out;
+    auto& o = out.options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* name) -> std::optional<std::string> {
+            if (i + 1 < args.size()) return args[++i];
+            out.error = fmt::format("{} needs a value", name);
+            return std::nullopt;
+        };
+        if (a == "-h" || a == "--help") o.action = CommandLine::Action::Help;
+        else if (a == "-V" || a == "--version") o.action = CommandLine::Action::Version;
+        else if (a == "-c" || a == "--config" || a == "--check-config") {
+            auto v = value(a.c_str());
+            if (!v) return out;
+            o.configPath = *v;
+            o.configGiven = true;
+            if (a == "--check-config") o.action = CommandLine::Action::CheckConfig;
+        } else if (a == "--bus") {
+            auto v = value("--bus");
+            if (!v) return out;
+            o.busAddress = *v;
+        } else {
+            out.error = fmt::format("unknown argument '{}'", a);
+            return out;
+        }
+    }
+    return out;
+}
+
+std::string usageText(const std::string& program)
+{
+    return fmt::format(
+        "Usage: {0} [--config FILE] [--bus ADDRESS]\n"
+        "       {0} --check-config FILE\n"
+        "\n"
+        "Publishes every com.victronenergy.battery.* pack on the GX D-Bus as one battery,\n"
+        "com.victronenergy.battery.aggregate.\n"
+        "\n"
+        "  -c, --config FILE     configuration (default {1});\n"
+        "                        a missing file means built-in defaults\n"
+        "      --check-config FILE\n"
+        "                        validate FILE, print the effective configuration, exit\n"
+        "      --bus ADDRESS     D-Bus address to use instead of the system bus\n"
+        "  -V, --version         print version and architecture\n"
+        "  -h, --help            this text\n",
+        program, kDefaultConfigPath);
+}
+
+}  // namespace bagg

@@ -1,0 +1,53 @@
+// dbus-battery-aggregator: entry point. Parses the command line, loads the configuration and
+// hands over to the daemon.
+
+#include "command_line.h"
+
+#include "bagg/config/config_loader.h"
+#include "bagg/version.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace {
+
+int reportErrors(const bagg::ConfigLoad& load)
+{
+    for (const auto& e : load.errors) fmt::print(stderr, "config error: {}\n", e.describe());
+    fmt::print(stderr, "{} error(s) in the configuration; refusing to start\n", load.errors.size());
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const std::string program = argc > 0 ? argv[0] : "dbus-battery-aggregator";
+    const auto parsed = bagg::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed.error.empty()) {
+        fmt::print(stderr, "{}: {}\n{}", program, parsed.error, bagg::usageText(program));
+        return 2;
+    }
+    const auto& options = parsed.options;
+    switch (options.action) {
+    case bagg::CommandLine::Action::Help: fmt::print("{}", bagg::usageText(program)); return 0;
+    case bagg::CommandLine::Action::Version:
+        fmt::print("dbus-battery-aggregator {} ({})\n", BAGG_VERSION, BAGG_ARCH);
+        return 0;
+    default: break;
+    }
+
+    const auto load = bagg::loadConfigFile(options.configPath);
+    if (!load.ok()) return reportErrors(load);
+    if (options.action == bagg::CommandLine::Action::CheckConfig) {
+        if (load.fileMissing) {
+            fmt::print(stderr, "{}: no such file\n", options.configPath);
+            return 2;
+        }
+        fmt::print("# {}: OK. Effective configuration:\n{}", options.configPath, bagg::formatConfig(load.config));
+        return 0;
+    }
+    fmt::print(stderr, "configuration OK; the D-Bus service is not built yet\n");
+    return 0;
+}

@@ -1,0 +1,169 @@
+#include "bagg/config/config_loader.h"
+
+#include "config_schema.h"
+
+#include <fmt/format.h>
+#include <ini.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace bagg {
+namespace {
+
+// inih hands the handler no line numbers in Debian's build (INI_HANDLER_LINENO = 0), so the reader
+// feeds it one physical line per call and counts them; at handler time `line` is the current line.
+struct ParseContext {
+    std::istringstream input;
+    int line = 0;
+    std::string file;
+    ConfigLoad* load = nullptr;
+    std::map<std::string, int> seenAt;  // "[section] key" -> line, for duplicates and cross-checks
+    std::set<std::string> badSections;
+
+    void error(int at, std::string key, std::string message)
+    {
+        load->errors.push_back({file, at, std::move(key), std::move(message)});
+    }
+};
+
+char* readLine(char* buffer, int size, void* stream)
+{
+    auto* ctx = static_cast<ParseContext*>(stream);
+    std::string text;
+    if (!std::getline(ctx->input, text)) return nullptr;
+    ++ctx->line;
+    // Longer lines than inih's buffer are cut here rather than split into two "lines".
+    const std::size_t n = std::min(text.size(), static_cast<std::size_t>(size - 2));
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\n';
+    buffer[n + 1] = '\0';
+    return buffer;
+}
+
+std::string keyName(std::string_view section, std::string_view name)
+{
+    return fmt::format("[{}] {}", section, name);
+}
+
+int onKey(void* user, const char* section, const char* name, const char* value)
+{
+    auto* ctx = static_cast<ParseContext*>(user);
+    const std::string key = keyName(section, name);
+    const auto& sections = configSections();
+    if (std::find(sections.begin(), sections.end(), std::string_view(section)) == sections.end()) {
+        if (ctx->badSections.insert(section).second)
+            ctx->error(ctx->line, key,
+                       *section ? fmt::format("unknown section [{}]", section) : std::string("key outside any section"));
+        return 1;
+    }
+    for (const auto& spec : configSchema()) {
+        if (spec.section != section || spec.name != name) continue;
+        if (auto [it, fresh] = ctx->seenAt.emplace(key, ctx->line); !fresh) {
+            ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
+            return 1;
+        }
+        if (auto err = spec.parse(value, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
+        return 1;
+    }
+    ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]", name, section));
+    return 1;
+}
+
+// Rules that involve more than one key; reported at the line of the key that breaks them.
+void crossCheck(ParseContext& ctx)
+{
+    const Config& c = ctx.load->config;
+    const auto& im = c.aggregation.imbalance;
+    auto lineOf = [&](const std::string& key) {
+        auto it = ctx.seenAt.find(key);
+        return it == ctx.seenAt.end() ? 0 : it->second;
+    };
+    // Blame the later of the two keys: that is the one the user most likely just edited.
+    auto check = [&](bool ok, const std::string& a, const std::string& b, const std::string& message) {
+        if (ok) return;
+        const std::string& blamed = lineOf(b) >= lineOf(a) ? b : a;
+        ctx.error(lineOf(blamed), blamed, message);
+    };
+    const std::string reduce = keyName("imbalance", "reduce_threshold");
+    const std::string warning = keyName("imbalance", "warning_threshold");
+    const std::string alarm = keyName("imbalance", "alarm_threshold");
+    check(im.reduceThreshold < im.warningThreshold, reduce, warning,
+          fmt::format("thresholds out of order: reduce_threshold {:g} must be below warning_threshold {:g}",
+                      im.reduceThreshold, im.warningThreshold));
+    check(im.warningThreshold < im.alarmThreshold, warning, alarm,
+          fmt::format("thresholds out of order: warning_threshold {:g} must be below alarm_threshold {:g}",
+                      im.warningThreshold, im.alarmThreshold));
+    check(im.warningPercent <= im.reducePercent, keyName("imbalance", "reduce_percent"),
+          keyName("imbalance", "warning_percent"),
+          fmt::format("warning_percent {:g} must not exceed reduce_percent {:g}", im.warningPercent, im.reducePercent));
+    if (im.alarmCurrent && c.aggregation.nominalChargeCurrent)
+        check(*im.alarmCurrent <= *c.aggregation.nominalChargeCurrent, keyName("charge", "nominal_charge_current"),
+              keyName("imbalance", "alarm_current"),
+              fmt::format("alarm_current {:g} A exceeds nominal_charge_current {:g} A", *im.alarmCurrent,
+                          *c.aggregation.nominalChargeCurrent));
+    if (!c.batteries.include.empty())
+        for (const auto& name : c.batteries.include)
+            for (const auto& ex : c.batteries.exclude)
+                if (name == ex)
+                    ctx.error(lineOf(keyName("batteries", "exclude")), keyName("batteries", "exclude"),
+                              fmt::format("'{}' is both included and excluded", name));
+}
+
+}  // namespace
+
+std::string ConfigError::describe() const
+{
+    std::string out = file;
+    if (line > 0) out += fmt::format(":{}", line);
+    out += ": ";
+    if (!key.empty()) out += key + ": ";
+    return out + message;
+}
+
+ConfigLoad parseConfig(std::string_view text, const std::string& fileName)
+{
+    ConfigLoad load;
+    ParseContext ctx;
+    ctx.input.str(std::string(text));
+    ctx.file = fileName;
+    ctx.load = &load;
+    const int syntaxLine = ini_parse_stream(readLine, &ctx, onKey, &ctx);
+    if (syntaxLine > 0) ctx.error(syntaxLine, {}, "syntax error (expected '[section]' or 'key = value')");
+    crossCheck(ctx);
+    std::stable_sort(load.errors.begin(), load.errors.end(),
+                     [](const ConfigError& a, const ConfigError& b) { return a.line < b.line; });
+    return load;
+}
+
+ConfigLoad loadConfigFile(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) {
+        ConfigLoad load;
+        if (errno == ENOENT) load.fileMissing = true;
+        else load.errors.push_back({path, 0, {}, fmt::format("cannot read: {}", std::strerror(errno))});
+        return load;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return parseConfig(text.str(), path);
+}
+
+std::string formatConfig(const Config& config)
+{
+    std::string out;
+    for (auto section : configSections()) {
+        out += fmt::format("[{}]\n", section);
+        for (const auto& spec : configSchema())
+            if (spec.section == section) out += fmt::format("{} = {}\n", spec.name, spec.print(config));
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace bagg

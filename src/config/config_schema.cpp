@@ -1,0 +1,280 @@
+#include "config_schema.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+
+namespace bagg {
+namespace {
+
+std::string trim(std::string_view s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// Strict: the whole text must be one finite number; "12A", "", "nan" are refused.
+std::optional<double> toNumber(std::string_view text)
+{
+    const std::string s = trim(text);
+    if (s.empty()) return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(s.c_str(), &end);
+    if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::string rangeText(double lo, double hi, std::string_view unit)
+{
+    return fmt::format("{:g} to {:g}{}{}", lo, hi, unit.empty() ? "" : " ", unit);
+}
+
+std::string parseNumber(std::string_view value, double lo, double hi, std::string_view unit, double& out)
+{
+    const auto v = toNumber(value);
+    if (!v) return fmt::format("'{}' is not a number", trim(value));
+    if (*v < lo || *v > hi) return fmt::format("{:g} is out of range ({})", *v, rangeText(lo, hi, unit));
+    out = *v;
+    return {};
+}
+
+std::string printNumber(double v, std::string_view unit)
+{
+    return unit.empty() ? fmt::format("{:g}", v) : fmt::format("{:g}  ; {}", v, unit);
+}
+
+// Accessors are generic lambdas `[](auto& c) -> auto& { return c.x; }` so that one accessor serves
+// both the parser (mutable Config) and the printer (const Config).
+template <typename Access>
+KeySpec number(std::string_view section, std::string_view name, double lo, double hi, std::string_view unit, Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) { return parseNumber(value, lo, hi, unit, at(c)); },
+            [=](const Config& c) { return printNumber(at(c), unit); }};
+}
+
+// "auto" (absent) or a number.
+template <typename Access>
+KeySpec optionalNumber(std::string_view section, std::string_view name, double lo, double hi, std::string_view unit,
+                       Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                if (trim(value) == "auto") {
+                    at(c).reset();
+                    return {};
+                }
+                double v = 0;
+                auto err = parseNumber(value, lo, hi, unit, v);
+                if (!err.empty()) return err + " and not 'auto'";
+                at(c) = v;
+                return {};
+            },
+            [=](const Config& c) { return at(c) ? printNumber(*at(c), unit) : std::string("auto"); }};
+}
+
+template <typename Enum, typename Access>
+KeySpec choice(std::string_view section, std::string_view name, std::vector<std::pair<std::string_view, Enum>> names,
+               Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                const std::string v = trim(value);
+                std::string allowed;
+                for (const auto& [text, e] : names) {
+                    if (v == text) {
+                        at(c) = e;
+                        return {};
+                    }
+                    allowed += (allowed.empty() ? "" : ", ") + std::string(text);
+                }
+                return fmt::format("'{}' is not one of: {}", v, allowed);
+            },
+            [=](const Config& c) {
+                for (const auto& [text, e] : names)
+                    if (at(c) == e) return std::string(text);
+                return std::string("?");
+            }};
+}
+
+std::vector<std::string> splitList(std::string_view value)
+{
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        const auto comma = value.find(',', start);
+        const auto item = trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        if (!item.empty()) out.push_back(item);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string joinList(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+template <typename Access>
+KeySpec stringList(std::string_view section, std::string_view name, Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                at(c) = splitList(value);
+                return {};
+            },
+            [=](const Config& c) { return joinList(at(c)); }};
+}
+
+KeySpec boolean(std::string_view section, std::string_view name, bool ServiceConfig::*member)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                const std::string v = trim(value);
+                if (v == "true" || v == "yes" || v == "1") c.service.*member = true;
+                else if (v == "false" || v == "no" || v == "0") c.service.*member = false;
+                else return fmt::format("'{}' is not true or false", v);
+                return {};
+            },
+            [=](const Config& c) { return std::string(c.service.*member ? "true" : "false"); }};
+}
+
+KeySpec cellAlarms()
+{
+    return {"imbalance", "cell_alarms",
+            [](std::string_view value, Config& c) -> std::string {
+                std::vector<Alarm> alarms;
+                for (const auto& item : splitList(value)) {
+                    if (item == "none") continue;
+                    Alarm a{};
+                    if (!alarmFromName(item, a)) return fmt::format("'{}' is not a standard alarm name", item);
+                    alarms.push_back(a);
+                }
+                c.aggregation.imbalance.cellAlarms = alarms;
+                return {};
+            },
+            [](const Config& c) {
+                std::vector<std::string> names;
+                for (Alarm a : c.aggregation.imbalance.cellAlarms) names.emplace_back(alarmName(a));
+                return names.empty() ? std::string("none") : joinList(names);
+            }};
+}
+
+KeySpec deviceInstance()
+{
+    return {"service", "device_instance",
+            [](std::string_view value, Config& c) -> std::string {
+                if (trim(value) == "auto") {
+                    c.service.deviceInstance.reset();
+                    return {};
+                }
+                double v = 0;
+                auto err = parseNumber(value, 0, 999, "", v);
+                if (!err.empty()) return err + " and not 'auto'";
+                if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
+                c.service.deviceInstance = static_cast<int>(v);
+                return {};
+            },
+            [](const Config& c) {
+                return c.service.deviceInstance ? std::to_string(*c.service.deviceInstance) : std::string("auto");
+            }};
+}
+
+KeySpec preferredInstance()
+{
+    return {"service", "preferred_instance",
+            [](std::string_view value, Config& c) -> std::string {
+                double v = 0;
+                auto err = parseNumber(value, 0, 999, "", v);
+                if (!err.empty()) return err;
+                if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
+                c.service.preferredInstance = static_cast<int>(v);
+                return {};
+            },
+            [](const Config& c) { return std::to_string(c.service.preferredInstance); }};
+}
+
+KeySpec logLevel()
+{
+    return {"logging", "level",
+            [](std::string_view value, Config& c) -> std::string {
+                const std::string v = trim(value);
+                if (v != "debug" && v != "info" && v != "warning" && v != "error")
+                    return fmt::format("'{}' is not one of: debug, info, warning, error", v);
+                c.logging.level = v;
+                return {};
+            },
+            [](const Config& c) { return c.logging.level; }};
+}
+
+std::vector<KeySpec> buildSchema()
+{
+    constexpr double kMaxAmps = 10000, kMaxVolts = 1000, kMaxAh = 1000000;
+    return {
+        deviceInstance(),
+        preferredInstance(),
+        boolean("service", "per_leaf_signals", &ServiceConfig::perLeafSignals),
+        number("service", "settings_timeout", 1, 600, "s", [](auto& c) -> auto& { return c.service.settingsTimeout; }),
+
+        stringList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),
+        stringList("batteries", "include", [](auto& c) -> auto& { return c.batteries.include; }),
+
+        choice<SocMode>("aggregation", "soc_mode",
+                        {{"min", SocMode::Min}, {"mean", SocMode::Mean}, {"weighted", SocMode::Weighted}},
+                        [](auto& c) -> auto& { return c.aggregation.socMode; }),
+        choice<TemperatureMode>("aggregation", "temperature_mode",
+                                {{"mean", TemperatureMode::Mean}, {"max", TemperatureMode::Max}},
+                                [](auto& c) -> auto& { return c.aggregation.temperatureMode; }),
+        optionalNumber("aggregation", "installed_capacity", 1, kMaxAh, "Ah",
+                       [](auto& c) -> auto& { return c.aggregation.installedCapacity; }),
+
+        optionalNumber("charge", "max_charge_voltage", 1, kMaxVolts, "V",
+                       [](auto& c) -> auto& { return c.aggregation.maxChargeVoltage; }),
+        optionalNumber("charge", "nominal_charge_current", 0, kMaxAmps, "A",
+                       [](auto& c) -> auto& { return c.aggregation.nominalChargeCurrent; }),
+        optionalNumber("charge", "max_discharge_current", 0, kMaxAmps, "A",
+                       [](auto& c) -> auto& { return c.aggregation.maxDischargeCurrent; }),
+        optionalNumber("charge", "battery_low_voltage", 1, kMaxVolts, "V",
+                       [](auto& c) -> auto& { return c.aggregation.batteryLowVoltage; }),
+        choice<RatioMethod>("charge", "ratio_method", {{"count", RatioMethod::Count}, {"capacity", RatioMethod::Capacity}},
+                            [](auto& c) -> auto& { return c.aggregation.ratioMethod; }),
+
+        number("imbalance", "reduce_threshold", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reduceThreshold; }),
+        number("imbalance", "reduce_percent", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reducePercent; }),
+        number("imbalance", "warning_threshold", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.warningThreshold; }),
+        number("imbalance", "warning_percent", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.warningPercent; }),
+        number("imbalance", "alarm_threshold", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.alarmThreshold; }),
+        optionalNumber("imbalance", "alarm_current", 0, kMaxAmps, "A",
+                       [](auto& c) -> auto& { return c.aggregation.imbalance.alarmCurrent; }),
+        number("imbalance", "hysteresis", 0, 20, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.hysteresis; }),
+        cellAlarms(),
+
+        logLevel(),
+    };
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& configSchema()
+{
+    static const std::vector<KeySpec> schema = buildSchema();
+    return schema;
+}
+
+const std::vector<std::string_view>& configSections()
+{
+    static const std::vector<std::string_view> sections = {"service", "batteries", "aggregation", "charge",
+                                                           "imbalance", "logging"};
+    return sections;
+}
+
+}  // namespace bagg

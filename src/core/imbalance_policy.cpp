@@ -1,0 +1,83 @@
+#include "bagg/core/imbalance_policy.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace bagg {
+namespace {
+
+// Threshold that must be exceeded to enter `band` (index 0 = Balanced has none).
+double enterThreshold(ImbalanceBand band, const ImbalanceConfig& c)
+{
+    switch (band) {
+    case ImbalanceBand::Reduced: return c.reduceThreshold;
+    case ImbalanceBand::Warning: return c.warningThreshold;
+    case ImbalanceBand::Alarm: return c.alarmThreshold;
+    case ImbalanceBand::Balanced: break;
+    }
+    return 0.0;
+}
+
+ImbalanceBand rawBand(double spread, const ImbalanceConfig& c)
+{
+    if (spread > c.alarmThreshold) return ImbalanceBand::Alarm;
+    if (spread > c.warningThreshold) return ImbalanceBand::Warning;
+    if (spread > c.reduceThreshold) return ImbalanceBand::Reduced;
+    return ImbalanceBand::Balanced;
+}
+
+int alarmLevelOf(ImbalanceBand band)
+{
+    switch (band) {
+    case ImbalanceBand::Warning: return 1;
+    case ImbalanceBand::Alarm: return 2;
+    default: return 0;
+    }
+}
+
+ImbalanceBand lower(ImbalanceBand b) { return static_cast<ImbalanceBand>(static_cast<int>(b) - 1); }
+
+}  // namespace
+
+ImbalanceDecision decideImbalance(double spread, const std::string& cellAlarmReason,
+                                  const ImbalanceConfig& config, ImbalanceState& state)
+{
+    const ImbalanceBand raw = rawBand(spread, config);
+    if (raw > state.spreadBand) {
+        state.spreadBand = raw;
+    } else {
+        // Step down one band at a time while the spread is clearly below that band's threshold.
+        while (state.spreadBand > raw &&
+               spread < enterThreshold(state.spreadBand, config) - config.hysteresis) {
+            state.spreadBand = lower(state.spreadBand);
+        }
+    }
+
+    ImbalanceDecision d;
+    d.band = state.spreadBand;
+    if (d.band != ImbalanceBand::Balanced) {
+        d.reason = fmt::format("imbalance {:.1f}% > {:g}%", spread, enterThreshold(d.band, config));
+        if (raw < d.band) d.reason += " (hysteresis)";
+    }
+    if (!cellAlarmReason.empty()) {
+        d.band = ImbalanceBand::Alarm;
+        d.cellAlarm = true;
+        d.reason = cellAlarmReason;
+    }
+    d.alarmLevel = alarmLevelOf(d.band);
+    return d;
+}
+
+double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& config)
+{
+    switch (band) {
+    case ImbalanceBand::Balanced: return nominal;
+    case ImbalanceBand::Reduced: return nominal * config.reducePercent / 100.0;
+    case ImbalanceBand::Warning: return nominal * config.warningPercent / 100.0;
+    case ImbalanceBand::Alarm: return config.alarmCurrent.value_or(nominal / 3.0);
+    }
+    return 0.0;
+}
+
+}  // namespace bagg

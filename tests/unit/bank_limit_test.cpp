@@ -1,0 +1,69 @@
+#include "bagg/core/bank_limit.h"
+
+#include "pack_fixtures.h"
+
+#include <gtest/gtest.h>
+
+namespace bagg {
+namespace {
+
+using test::bmsPack;
+
+std::vector<const PackSnapshot*> ptrs(const std::vector<PackSnapshot>& packs)
+{
+    std::vector<const PackSnapshot*> out;
+    for (const auto& p : packs) out.push_back(&p);
+    return out;
+}
+
+struct Case {
+    const char* name;
+    std::vector<PackSnapshot> packs;
+    CurrentDirection direction;
+    RatioMethod method;
+    std::optional<double> amps;
+    const char* reason;
+};
+
+TEST(BankLimit, Table)
+{
+    auto blockedCharge = bmsPack("B", 80, 40, 60);
+    blockedCharge.with(Quantity::AllowToCharge, 0);
+    auto noLimit = test::pack("C", 80);
+    auto unknownSize = bmsPack("U", 80, 50, 50);
+    unknownSize.get(Quantity::InstalledCapacity).reset();
+
+    const std::vector<Case> cases = {
+        {"count: weakest x n", {bmsPack("A", 80, 50, 80), bmsPack("B", 80, 40, 100), bmsPack("C", 80, 60, 90)},
+         CurrentDirection::Charge, RatioMethod::Count, 120.0, "BMS B CCL 40 A × 3"},
+        {"count: discharge uses DCL", {bmsPack("A", 80, 50, 80), bmsPack("B", 80, 40, 100)},
+         CurrentDirection::Discharge, RatioMethod::Count, 160.0, "BMS A DCL 80 A × 2"},
+        {"capacity: weakest relative to its share", {bmsPack("Big", 80, 100, 100, 200), bmsPack("Small", 80, 40, 40, 100)},
+         CurrentDirection::Charge, RatioMethod::Capacity, 120.0, "BMS Small CCL 40 A × 300/100 Ah"},
+        {"capacity unknown falls back to count", {bmsPack("A", 80, 60, 60), unknownSize},
+         CurrentDirection::Charge, RatioMethod::Capacity, 100.0, "BMS U CCL 50 A × 2 (capacity unknown: by count)"},
+        {"blocked pack is left out of the count", {bmsPack("A", 80, 50, 80), blockedCharge},
+         CurrentDirection::Charge, RatioMethod::Count, 50.0, "BMS A CCL 50 A × 1"},
+        {"blocked charge still discharges", {bmsPack("A", 80, 50, 80), blockedCharge},
+         CurrentDirection::Discharge, RatioMethod::Count, 120.0, "BMS B DCL 60 A × 2"},
+        {"all blocked -> 0", {blockedCharge}, CurrentDirection::Charge, RatioMethod::Count, 0.0,
+         "no pack may charge (BMS blocks)"},
+        {"no pack publishes a limit", {noLimit}, CurrentDirection::Charge, RatioMethod::Count, std::nullopt,
+         "no BMS publishes a CCL"},
+        {"pack without a limit still counts as a parallel pack", {bmsPack("A", 80, 50, 80), noLimit},
+         CurrentDirection::Charge, RatioMethod::Count, 100.0, "BMS A CCL 50 A × 2"},
+        {"no packs -> 0", {}, CurrentDirection::Charge, RatioMethod::Count, 0.0, "no battery online"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto r = bankLimit(ptrs(c.packs), c.direction, c.method);
+        EXPECT_EQ(r.amps.has_value(), c.amps.has_value());
+        if (r.amps && c.amps) {
+            EXPECT_DOUBLE_EQ(*r.amps, *c.amps);
+        }
+        EXPECT_EQ(r.reason, c.reason);
+    }
+}
+
+}  // namespace
+}  // namespace bagg

@@ -1,0 +1,195 @@
+#include "bagg/config/config_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace bagg {
+namespace {
+
+const std::string kDefaultFile = std::string(BAGG_SOURCE_DIR) + "/config/dbus-battery-aggregator.ini";
+
+std::vector<std::string> describe(const ConfigLoad& load)
+{
+    std::vector<std::string> out;
+    for (const auto& e : load.errors) out.push_back(e.describe());
+    return out;
+}
+
+TEST(ConfigLoader, DocumentedDefaultFileLoadsCleanly)
+{
+    const auto load = loadConfigFile(kDefaultFile);
+    EXPECT_TRUE(load.ok()) << testing::PrintToString(describe(load));
+    EXPECT_FALSE(load.fileMissing);
+}
+
+TEST(ConfigLoader, DocumentedDefaultsEqualBuiltInDefaults)
+{
+    // The file documents the defaults: loading it must give exactly what no file gives.
+    EXPECT_EQ(formatConfig(loadConfigFile(kDefaultFile).config), formatConfig(Config{}));
+}
+
+TEST(ConfigLoader, EveryKeyIsDocumentedInTheDefaultFile)
+{
+    std::ifstream in(kDefaultFile);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string file = text.str();
+    std::istringstream effective(formatConfig(Config{}));
+    std::string line, section;
+    int keys = 0;
+    while (std::getline(effective, line)) {
+        if (line.empty()) continue;
+        if (line.front() == '[') {
+            section = line;
+            EXPECT_NE(file.find("\n" + section + "\n"), std::string::npos) << section;
+            continue;
+        }
+        const std::string key = line.substr(0, line.find(' '));
+        EXPECT_TRUE(std::regex_search(file, std::regex("\n" + key + " =")))
+            << section << " " << key << " is not in " << kDefaultFile;
+        ++keys;
+    }
+    EXPECT_GT(keys, 20);
+}
+
+TEST(ConfigLoader, MissingFileMeansDefaults)
+{
+    const auto load = loadConfigFile("/nonexistent/dbus-battery-aggregator.ini");
+    EXPECT_TRUE(load.ok());
+    EXPECT_TRUE(load.fileMissing);
+}
+
+TEST(ConfigLoader, ReadsEveryKindOfValue)
+{
+    const auto load = parseConfig(R"([service]
+device_instance = 281
+per_leaf_signals = false
+[batteries]
+exclude = com.victronenergy.battery.ttyS5, name:Shunt ,serial:HQ123
+[aggregation]
+soc_mode = weighted
+installed_capacity = 450
+[charge]
+max_charge_voltage = 14.2   ; LiFePO4 12 V
+nominal_charge_current = 150
+ratio_method = capacity
+[imbalance]
+warning_threshold = 10
+alarm_threshold = 15
+alarm_current = 50
+cell_alarms = HighCellVoltage
+[logging]
+level = debug
+)",
+                                  "t.ini");
+    ASSERT_TRUE(load.ok()) << testing::PrintToString(describe(load));
+    const auto& c = load.config;
+    EXPECT_EQ(c.service.deviceInstance, 281);
+    EXPECT_FALSE(c.service.perLeafSignals);
+    EXPECT_EQ(c.batteries.exclude,
+              (std::vector<std::string>{"com.victronenergy.battery.ttyS5", "name:Shunt", "serial:HQ123"}));
+    EXPECT_EQ(c.aggregation.socMode, SocMode::Weighted);
+    EXPECT_EQ(c.aggregation.installedCapacity, 450);
+    EXPECT_EQ(c.aggregation.maxChargeVoltage, 14.2);
+    EXPECT_EQ(c.aggregation.nominalChargeCurrent, 150);
+    EXPECT_EQ(c.aggregation.ratioMethod, RatioMethod::Capacity);
+    EXPECT_EQ(c.aggregation.imbalance.warningThreshold, 10);
+    EXPECT_EQ(c.aggregation.imbalance.alarmCurrent, 50);
+    EXPECT_EQ(c.aggregation.imbalance.cellAlarms, std::vector<Alarm>{Alarm::HighCellVoltage});
+    EXPECT_EQ(c.logging.level, "debug");
+}
+
+struct ErrorCase {
+    const char* name;
+    const char* text;
+    std::vector<std::string> expected;  // every message, in line order
+};
+
+TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
+{
+    const std::vector<ErrorCase> cases = {
+        {"unknown section", "[charge]\nratio_method = count\n[chrage]\nnominal_charge_current = 10\nx = 1\n",
+         {"f.ini:4: [chrage] nominal_charge_current: unknown section [chrage]"}},
+        {"key outside a section", "level = info\n", {"f.ini:1: [] level: key outside any section"}},
+        {"unknown key", "[charge]\nmax_charge_current = 10\n",
+         {"f.ini:2: [charge] max_charge_current: unknown key 'max_charge_current' in [charge]"}},
+        {"malformed number", "[imbalance]\n\nwarning_threshold = 15%\n",
+         {"f.ini:3: [imbalance] warning_threshold: '15%' is not a number"}},
+        {"not a number nor auto", "[charge]\nnominal_charge_current = lots\n",
+         {"f.ini:2: [charge] nominal_charge_current: 'lots' is not a number and not 'auto'"}},
+        {"nan is refused", "[charge]\nmax_charge_voltage = nan\n",
+         {"f.ini:2: [charge] max_charge_voltage: 'nan' is not a number and not 'auto'"}},
+        {"out of range", "[imbalance]\nhysteresis = 25\n",
+         {"f.ini:2: [imbalance] hysteresis: 25 is out of range (0 to 20 %)"}},
+        {"negative current", "[charge]\nmax_discharge_current = -5\n",
+         {"f.ini:2: [charge] max_discharge_current: -5 is out of range (0 to 10000 A) and not 'auto'"}},
+        {"bad choice", "[aggregation]\nsoc_mode = lowest\n",
+         {"f.ini:2: [aggregation] soc_mode: 'lowest' is not one of: min, mean, weighted"}},
+        {"bad boolean", "[service]\nper_leaf_signals = maybe\n",
+         {"f.ini:2: [service] per_leaf_signals: 'maybe' is not true or false"}},
+        {"fractional instance", "[service]\ndevice_instance = 2.5\n",
+         {"f.ini:2: [service] device_instance: 2.5 is not a whole number"}},
+        {"unknown alarm", "[imbalance]\ncell_alarms = HighCellVoltage, CellFire\n",
+         {"f.ini:2: [imbalance] cell_alarms: 'CellFire' is not a standard alarm name"}},
+        {"bad log level", "[logging]\nlevel = verbose\n",
+         {"f.ini:2: [logging] level: 'verbose' is not one of: debug, info, warning, error"}},
+        {"duplicate key", "[charge]\nratio_method = count\nratio_method = capacity\n",
+         {"f.ini:3: [charge] ratio_method: duplicate key (first set on line 2)"}},
+        {"thresholds out of order", "[imbalance]\nwarning_threshold = 25\n",
+         {"f.ini:2: [imbalance] warning_threshold: thresholds out of order: warning_threshold 25 must be below "
+          "alarm_threshold 20"}},
+        {"reduce above warning", "[imbalance]\nreduce_threshold = 16\n",
+         {"f.ini:2: [imbalance] reduce_threshold: thresholds out of order: reduce_threshold 16 must be below "
+          "warning_threshold 15"}},
+        {"percent order", "[imbalance]\nwarning_percent = 90\n",
+         {"f.ini:2: [imbalance] warning_percent: warning_percent 90 must not exceed reduce_percent 85"}},
+        {"reduced current above nominal", "[charge]\nnominal_charge_current = 100\n[imbalance]\nalarm_current = 120\n",
+         {"f.ini:4: [imbalance] alarm_current: alarm_current 120 A exceeds nominal_charge_current 100 A"}},
+        {"included and excluded", "[batteries]\ninclude = a, b\nexclude = b\n",
+         {"f.ini:3: [batteries] exclude: 'b' is both included and excluded"}},
+        {"syntax error", "[charge]\nthis line has no equals sign\n",
+         {"f.ini:2: syntax error (expected '[section]' or 'key = value')"}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto load = parseConfig(c.text, "f.ini");
+        EXPECT_EQ(describe(load), c.expected);
+    }
+}
+
+TEST(ConfigLoader, ThreeMistakesGiveThreeMessagesInLineOrder)
+{
+    const auto load = parseConfig("[charge]\nnominal_charge_current = 1O0\n"
+                                  "[imbalance]\nhysteresis = -1\n"
+                                  "[logging]\nlevel = loud\n",
+                                  "bad.ini");
+    ASSERT_EQ(load.errors.size(), 3u);
+    EXPECT_EQ(load.errors[0].line, 2);
+    EXPECT_EQ(load.errors[0].key, "[charge] nominal_charge_current");
+    EXPECT_EQ(load.errors[1].line, 4);
+    EXPECT_EQ(load.errors[2].line, 6);
+    for (const auto& e : load.errors) EXPECT_EQ(e.file, "bad.ini");
+}
+
+TEST(ConfigLoader, AutoResetsAnOptionalValue)
+{
+    const auto load = parseConfig("[charge]\nnominal_charge_current = auto\n", "f.ini");
+    ASSERT_TRUE(load.ok());
+    EXPECT_FALSE(load.config.aggregation.nominalChargeCurrent);
+}
+
+TEST(ConfigLoader, EffectiveConfigRoundTrips)
+{
+    const auto first = parseConfig("[charge]\nnominal_charge_current = 150\n[imbalance]\ncell_alarms = none\n", "f.ini");
+    ASSERT_TRUE(first.ok());
+    const auto second = parseConfig(formatConfig(first.config), "printed.ini");
+    ASSERT_TRUE(second.ok()) << testing::PrintToString(describe(second));
+    EXPECT_EQ(formatConfig(second.config), formatConfig(first.config));
+    EXPECT_TRUE(second.config.aggregation.imbalance.cellAlarms.empty());
+}
+
+}  // namespace
+}  // namespace bagg
