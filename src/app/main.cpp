@@ -2,13 +2,17 @@
 // hands over to the daemon.
 
 #include "command_line.h"
+#include "daemon.h"
+#include "logging.h"
 
 #include "bagg/config/config_loader.h"
 #include "bagg/version.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -48,6 +52,20 @@ int main(int argc, char** argv)
         fmt::print("# {}: OK. Effective configuration:\n{}", options.configPath, bagg::formatConfig(load.config));
         return 0;
     }
-    fmt::print(stderr, "configuration OK; the D-Bus service is not built yet\n");
-    return 0;
+
+    bagg::setupLogging(load.config.logging.level);
+    spdlog::info("dbus-battery-aggregator {} starting", BAGG_VERSION);
+    if (load.fileMissing) spdlog::info("no configuration file at {}: using the defaults", options.configPath);
+    else spdlog::info("configuration from {}", options.configPath);
+    // sd-bus reads the system bus address from the environment; --bus is a shorthand for it.
+    if (options.busAddress) setenv("DBUS_SYSTEM_BUS_ADDRESS", options.busAddress->c_str(), 1);
+    try {
+        bagg::Daemon daemon(load.config);
+        const int code = daemon.run();
+        spdlog::info("exit with status {}", code);
+        return code;
+    } catch (const std::exception& e) {
+        spdlog::critical("fatal: {}", e.what());
+        return 1;
+    }
 }

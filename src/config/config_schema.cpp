@@ -258,6 +258,14 @@ std::vector<KeySpec> buildSchema()
         number("imbalance", "hysteresis", 0, 20, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.hysteresis; }),
         cellAlarms(),
 
+        number("plausibility", "max_pack_voltage", 1, 2000, "V", [](auto& c) -> auto& { return c.aggregation.plausibility.maxPackVoltage; }),
+        number("plausibility", "max_cell_voltage", 0.5, 10, "V", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCellVoltage; }),
+        number("plausibility", "min_temperature", -100, 0, "°C", [](auto& c) -> auto& { return c.aggregation.plausibility.minTemperature; }),
+        number("plausibility", "max_temperature", 30, 300, "°C", [](auto& c) -> auto& { return c.aggregation.plausibility.maxTemperature; }),
+        number("plausibility", "max_current", 1, 100000, "A", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCurrent; }),
+        number("plausibility", "max_capacity", 1, 10000000, "Ah", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCapacity; }),
+        number("plausibility", "max_count", 1, 100000, "", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCount; }),
+
         logLevel(),
     };
 }
@@ -273,7 +281,7 @@ const std::vector<KeySpec>& configSchema()
 const std::vector<std::string_view>& configSections()
 {
     static const std::vector<std::string_view> sections = {"service", "batteries", "aggregation", "charge",
-                                                           "imbalance", "logging"};
+                                                           "imbalance", "plausibility", "logging"};
     return sections;
 }
 

@@ -2,6 +2,7 @@
 // The settings the aggregation core obeys. Defaults live in config/config_schema.cpp (one table
 // for defaults, ranges, parsing and documentation); this struct only carries the values.
 
+#include "bagg/core/plausibility.h"
 #include "bagg/core/quantity.h"
 
 #include <optional>
@@ -36,6 +37,7 @@ struct AggregationConfig {
     std::optional<double> maxDischargeCurrent;   // A; caps the DCL
     std::optional<double> batteryLowVoltage;     // V; used when no pack publishes one
     ImbalanceConfig imbalance;
+    PlausibilityConfig plausibility;
 };
 
 }  // namespace bagg

@@ -1,0 +1,43 @@
+#pragma once
+// The paths of com.victronenergy.battery.aggregate: the mandatory device paths, every aggregate
+// value of the core, the limitation reasons and one diagnostics subtree per pack.
+
+#include "battery_bank.h"
+
+#include "bagg/core/aggregate.h"
+#include "dbus/busitem_exporter.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bagg {
+
+inline constexpr const char* kServiceName = "com.victronenergy.battery.aggregate";
+inline constexpr const char* kProductName = "Battery Aggregator";
+// 0xBA60: not one of the DVCC quirk ids (venus-dbus.md §2), nor serialbattery's 0xBA77 or 0xBA44.
+inline constexpr int kProductId = 0xBA60;
+
+class AggregateService {
+public:
+    struct Hooks {
+        std::function<bool(const std::string&)> onCustomName;  // false: refuse
+        std::function<bool(const std::string&)> onLogLevel;    // false: not a level
+    };
+
+    AggregateService(BusItemExporter& exporter, int deviceInstance, Hooks hooks);
+
+    void setDeviceInstance(int instance);
+    void setCustomName(const std::string& name);
+    // Stores the result; the caller publishes.
+    void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
+
+private:
+    void addPackPaths(int slot);
+
+    BusItemExporter& exporter_;
+    Hooks hooks_;
+    int packSlots_ = 0;
+};
+
+}  // namespace bagg

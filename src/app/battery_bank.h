@@ -1,0 +1,68 @@
+#pragma once
+// The set of battery services on the bus: one PackReader per service that may take part, the
+// last state of packs that left, and a stable diagnostics slot (/Batteries/<n>) per service.
+
+#include "bagg/config/config.h"
+#include "bagg/core/pack_snapshot.h"
+#include "dbus/name_watcher.h"
+#include "dbus/pack_reader.h"
+#include "event/event_loop.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bagg {
+
+inline constexpr const char* kBatteryNamespace = "com.victronenergy.battery";
+
+enum class PackStatus { Connecting, Online, Disconnected, Excluded, Gone };
+const char* statusName(PackStatus s);
+
+struct PackEntry {
+    int slot = 0;
+    std::string service;
+    std::string label;
+    PackStatus status = PackStatus::Connecting;
+    std::optional<double> soc, voltage, current;
+};
+
+class BatteryBank {
+public:
+    // ownName: our own service, never read. onChanged: something that feeds the aggregate changed.
+    BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const Config& config, std::string ownName,
+                std::function<void()> onChanged);
+    BatteryBank(const BatteryBank&) = delete;
+    BatteryBank& operator=(const BatteryBank&) = delete;
+
+    // The packs of the aggregate: online ones, and gone ones (online = false) for module counts.
+    std::vector<PackSnapshot> snapshots() const;
+    std::vector<PackEntry> entries() const;
+
+private:
+    struct Known {
+        int slot = 0;
+        std::unique_ptr<PackReader> reader;  // null: gone
+        std::optional<PackSnapshot> lastSeen;  // kept when it leaves
+    };
+
+    void onAppeared(const std::string& service, const std::string& owner);
+    void onVanished(const std::string& service);
+    PackStatus status(const Known& k) const;
+    bool included(const PackReader& r) const;
+
+    EventLoop& loop_;
+    sdbus::IConnection& connection_;
+    const Config& config_;
+    std::string ownName_;
+    std::function<void()> onChanged_;
+    std::map<std::string, Known> packs_;
+    std::vector<std::unique_ptr<PackReader>> retired_;  // destroyed in the next loop turn, not in a callback
+    DeferEvent reaper_;
+    NameWatcher watcher_;  // last: its callbacks use everything above
+};
+
+}  // namespace bagg

@@ -1,0 +1,154 @@
+#include "daemon.h"
+
+#include "logging.h"
+
+#include <sdbus-c++/Error.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+
+namespace bagg {
+namespace {
+
+constexpr const char* kSettingsRoot = "/Settings/Devices/dbus-battery-aggregator";
+const std::string kInstanceSetting = std::string(kSettingsRoot) + "/ClassAndVrmInstance";
+const std::string kCustomNameSetting = std::string(kSettingsRoot) + "/CustomName";
+
+// "battery:513" -> 513
+std::optional<int> parseInstance(const Value& v)
+{
+    const auto* s = std::get_if<std::string>(&v);
+    if (!s) return std::nullopt;
+    const auto colon = s->find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const int n = std::stoi(s->substr(colon + 1), &used);
+        if (used != s->size() - colon - 1 || n < 0) return std::nullopt;
+        return n;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::vector<SettingsClient::Setting> settingsFor(const Config& c)
+{
+    std::vector<SettingsClient::Setting> out{{kCustomNameSetting, std::string()}};
+    if (!c.service.deviceInstance)
+        out.push_back({kInstanceSetting, "battery:" + std::to_string(c.service.preferredInstance)});
+    return out;
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config)
+    : config_(std::move(config)),
+      connection_(sdbus::createSystemBusConnection()),
+      dispatcher_(loop_, *connection_,
+                  [this](const std::string& why) {
+                      spdlog::critical("lost the D-Bus connection ({}); exiting so that the supervisor restarts us", why);
+                      loop_.exit(3);
+                  }),
+      exporter_(*connection_, {true, config_.service.perLeafSignals}),
+      service_(exporter_, config_.service.deviceInstance.value_or(config_.service.preferredInstance),
+               {[this](const std::string& name) { return onCustomName(name); },
+                [](const std::string& level) { return setLogLevel(level); }}),
+      recompute_(loop_, [this] { recompute(); }),
+      bank_(loop_, *connection_, config_, kServiceName, [this] { recompute_.trigger(); }),
+      settings_(*connection_, kSettingsRoot, settingsFor(config_),
+                [this](const std::string& path, const Value& value) { onSetting(path, value); }),
+      settingsTimeout_(loop_,
+                       [this] {
+                           spdlog::warn("no answer from {} within {} s: using device instance {}", kSettingsService,
+                                        config_.service.settingsTimeout, config_.service.preferredInstance);
+                           claimName("settings timeout");
+                       }),
+      sigterm_(loop_, SIGTERM, [this] { stop(0); }),
+      sigint_(loop_, SIGINT, [this] { stop(0); })
+{
+    exporter_.set("/LogLevel", config_.logging.level);
+}
+
+int Daemon::run()
+{
+    recompute();
+    if (config_.service.deviceInstance) {
+        claimName("fixed device instance");
+    } else {
+        settingsTimeout_.schedule(std::chrono::microseconds(static_cast<long long>(config_.service.settingsTimeout * 1e6)));
+        spdlog::info("waiting for {} to grant a device instance", kSettingsService);
+    }
+    return loop_.run();
+}
+
+void Daemon::claimName(const char* why)
+{
+    if (nameClaimed_) return;
+    settingsTimeout_.cancel();
+    exporter_.publish();
+    try {
+        connection_->requestName(kServiceName);
+    } catch (const sdbus::Error& e) {
+        spdlog::critical("cannot own {}: {} (is another aggregator running?)", kServiceName, e.getMessage());
+        loop_.exit(1);
+        return;
+    }
+    nameClaimed_ = true;
+    const auto& instance = exporter_.value("/DeviceInstance");
+    spdlog::info("{} is on the bus, device instance {} ({})", kServiceName,
+                 std::holds_alternative<std::int64_t>(instance) ? std::get<std::int64_t>(instance) : -1, why);
+}
+
+void Daemon::onSetting(const std::string& path, const Value& value)
+{
+    if (path == kInstanceSetting) {
+        const auto instance = parseInstance(value);
+        if (!instance) {
+            spdlog::error("unreadable {}; keeping the device instance", path);
+        } else {
+            if (nameClaimed_ && exporter_.value("/DeviceInstance") != Value{std::int64_t{*instance}})
+                spdlog::info("device instance changed to {}", *instance);
+            service_.setDeviceInstance(*instance);
+        }
+        claimName("granted by the settings service");
+    } else if (path == kCustomNameSetting) {
+        if (const auto* name = std::get_if<std::string>(&value)) service_.setCustomName(*name);
+    }
+    exporter_.publish();
+}
+
+bool Daemon::onCustomName(const std::string& name)
+{
+    if (!settings_.write(kCustomNameSetting, name))
+        spdlog::warn("settings service absent: custom name '{}' is not persisted", name);
+    return true;
+}
+
+void Daemon::recompute()
+{
+    const auto packs = bank_.snapshots();
+    const AggregateResult result = aggregate(packs, config_.aggregation, state_);
+    service_.update(result, bank_.entries());
+    ++recomputes_;
+    if (exporter_.pendingChanges() > 0)
+        spdlog::debug("recompute #{}: {} packs online, SOC {}, CCL {} ({}), {} paths changed", recomputes_,
+                      result.packsOnline, result.soc.value_or(-1), result.maxChargeCurrent.value_or(-1),
+                      result.chargeLimitation, exporter_.pendingChanges());
+    exporter_.publish();
+}
+
+void Daemon::stop(int code)
+{
+    spdlog::info("stopping");
+    if (nameClaimed_) {
+        try {
+            connection_->releaseName(kServiceName);
+        } catch (const sdbus::Error& e) {
+            spdlog::warn("releasing {}: {}", kServiceName, e.getMessage());
+        }
+    }
+    loop_.exit(code);
+}
+
+}  // namespace bagg

@@ -1,0 +1,61 @@
+#include "bus_dispatcher.h"
+
+#include <sdbus-c++/Error.h>
+#include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+
+#include <cstdint>
+
+namespace bagg {
+namespace {
+
+// Bound the work of one dispatch so that a flood on the bus cannot starve timers; what is left
+// makes the bus timeout 0 and we come straight back after the other sources had their turn.
+constexpr int kMaxMessagesPerDispatch = 256;
+
+}  // namespace
+
+BusDispatcher::BusDispatcher(EventLoop& loop, sdbus::IConnection& connection,
+                             std::function<void(const std::string&)> onFatal)
+    : connection_(connection),
+      onFatal_(std::move(onFatal)),
+      io_(loop, connection.getEventLoopPollData().fd, EPOLLIN, [this](std::uint32_t) { process(); }),
+      timeout_(loop, [this] { process(); })
+{
+    io_.setPrepare([this] { prepare(); });
+}
+
+void BusDispatcher::prepare()
+{
+    if (failed_) return;
+    try {
+        const auto poll = connection_.getEventLoopPollData();
+        // poll(2) and epoll share the values of IN/OUT on Linux.
+        io_.setEvents(static_cast<std::uint32_t>(poll.events));
+        if (poll.timeout_usec == UINT64_MAX) timeout_.cancel();
+        else timeout_.scheduleAt(std::chrono::microseconds(poll.timeout_usec));
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+}
+
+void BusDispatcher::process()
+{
+    if (failed_) return;
+    try {
+        for (int i = 0; i < kMaxMessagesPerDispatch && connection_.processPendingRequest(); ++i) {
+        }
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+}
+
+void BusDispatcher::fail(const std::string& why)
+{
+    failed_ = true;
+    io_.setEvents(0);
+    timeout_.cancel();
+    onFatal_(why);
+}
+
+}  // namespace bagg

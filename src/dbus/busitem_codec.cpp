@@ -1,0 +1,77 @@
+#include "busitem_codec.h"
+
+namespace bagg {
+
+sdbus::Variant toVariant(const Value& v)
+{
+    if (const auto* d = std::get_if<double>(&v)) return sdbus::Variant(*d);
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return sdbus::Variant(static_cast<std::int32_t>(*i));
+    if (const auto* s = std::get_if<std::string>(&v)) return sdbus::Variant(*s);
+    return sdbus::Variant(std::vector<std::int32_t>{});
+}
+
+Decoded fromVariant(const sdbus::Variant& v)
+{
+    const std::string type = v.peekValueType();
+    if (type.size() == 1) {
+        switch (type[0]) {
+        case 'd': return {v.get<double>(), true};
+        case 'i': return {std::int64_t{v.get<std::int32_t>()}, true};
+        case 'u': return {std::int64_t{v.get<std::uint32_t>()}, true};
+        case 'x': return {std::int64_t{v.get<std::int64_t>()}, true};
+        case 't': return {static_cast<std::int64_t>(v.get<std::uint64_t>()), true};
+        case 'n': return {std::int64_t{v.get<std::int16_t>()}, true};
+        case 'q': return {std::int64_t{v.get<std::uint16_t>()}, true};
+        case 'y': return {std::int64_t{v.get<std::uint8_t>()}, true};
+        case 'b': return {std::int64_t{v.get<bool>() ? 1 : 0}, true};
+        case 's': return {v.get<std::string>(), true};
+        default: break;
+        }
+    }
+    // Invalid is an empty int32 array; velib also sends empty arrays of other types for it.
+    if (type == "ai") return {Invalid{}, v.get<std::vector<std::int32_t>>().empty()};
+    return {Invalid{}, false};
+}
+
+std::vector<PathValue> decodeItems(sdbus::Message& msg)
+{
+    std::map<std::string, std::map<std::string, sdbus::Variant>> items;
+    msg >> items;
+    std::vector<PathValue> out;
+    out.reserve(items.size());
+    for (auto& [path, dict] : items) {
+        auto it = dict.find("Value");
+        if (it == dict.end()) continue;
+        out.push_back({path, fromVariant(it->second)});
+    }
+    return out;
+}
+
+bool decodePropertiesChanged(sdbus::Message& msg, Decoded& out)
+{
+    std::map<std::string, sdbus::Variant> dict;
+    msg >> dict;
+    auto it = dict.find("Value");
+    if (it == dict.end()) return false;
+    out = fromVariant(it->second);
+    return true;
+}
+
+std::vector<PathValue> decodeNodeValue(sdbus::Message& msg, const std::string& nodePath)
+{
+    sdbus::Variant outer;
+    msg >> outer;
+    const auto dict = outer.get<std::map<std::string, sdbus::Variant>>();
+    const std::string prefix = nodePath == "/" ? "/" : nodePath + "/";
+    std::vector<PathValue> out;
+    out.reserve(dict.size());
+    for (const auto& [key, value] : dict) out.push_back({prefix + key, fromVariant(value)});
+    return out;
+}
+
+std::map<std::string, sdbus::Variant> itemDict(const Value& v, const std::string& text)
+{
+    return {{"Value", toVariant(v)}, {"Text", sdbus::Variant(text)}};
+}
+
+}  // namespace bagg

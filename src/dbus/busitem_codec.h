@@ -1,0 +1,64 @@
+#pragma once
+// Encoding and decoding of com.victronenergy.BusItem payloads. Pure functions over sdbus-c++
+// messages and variants: no connection, no state.
+
+#include "busitem_value.h"
+
+#include <sdbus-c++/Message.h>
+#include <sdbus-c++/Types.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bagg {
+
+inline constexpr const char* kBusItemInterface = "com.victronenergy.BusItem";
+
+// Invalid -> empty `ai`; double -> `d`; integer -> `i`; string -> `s`.
+sdbus::Variant toVariant(const Value& v);
+
+struct Decoded {
+    Value value;
+    bool typeOk = true;  // false: a type we do not read (struct, dict, non-empty array...): treat as invalid
+};
+// Any integer type (y n q i u x t b) -> integer, `d` -> double, `s` -> string, empty `ai` -> invalid.
+Decoded fromVariant(const sdbus::Variant& v);
+
+// One changed or read path with its raw variant decoded.
+struct PathValue {
+    std::string path;
+    Decoded value;
+};
+
+// ItemsChanged signal and GetItems reply, signature a{sa{sv}}, keys are full paths:
+//   signal sender=:1.42 path=/ interface=com.victronenergy.BusItem member=ItemsChanged
+//      array [
+//         dict entry( string "/Soc"
+//            array [ dict entry( string "Value" variant double 87.5 )
+//                    dict entry( string "Text"  variant string "87.5%" ) ] )
+//         dict entry( string "/Dc/0/Temperature"
+//            array [ dict entry( string "Value" variant array [ ] )      <- invalid: empty ai
+//                    dict entry( string "Text"  variant string "---" ) ] ) ]
+// Entries without "Value" are skipped. Throws sdbus::Error when the message has another signature.
+std::vector<PathValue> decodeItems(sdbus::Message& msg);
+
+// PropertiesChanged signal on a leaf, signature a{sv}:
+//   signal sender=:1.42 path=/Soc interface=com.victronenergy.BusItem member=PropertiesChanged
+//      array [ dict entry( string "Value" variant double 87.5 )
+//              dict entry( string "Text"  variant string "87.5%" ) ]
+// Returns false when the dict has no "Value". Throws sdbus::Error on another signature.
+bool decodePropertiesChanged(sdbus::Message& msg, Decoded& out);
+
+// GetValue reply on a node or the root, a variant holding a{sv} with keys relative to it:
+//   method return sender=:1.42
+//      variant array [ dict entry( string "Soc" variant double 87.5 )
+//                      dict entry( string "Dc/0/Voltage" variant double 52.31 ) ]
+// Keys come back as absolute paths under `nodePath` ("/" -> "/Soc").
+std::vector<PathValue> decodeNodeValue(sdbus::Message& msg, const std::string& nodePath);
+
+// The {"Value": v, "Text": v(s)} dict of one item, as GetItems and ItemsChanged carry it.
+std::map<std::string, sdbus::Variant> itemDict(const Value& v, const std::string& text);
+
+}  // namespace bagg

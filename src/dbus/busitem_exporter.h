@@ -1,0 +1,77 @@
+#pragma once
+// Publishes a tree of paths as com.victronenergy.BusItem objects, the way Venus OS services do:
+// one object per leaf (GetValue, GetText, SetValue, PropertiesChanged), one per intermediate node
+// (GetValue, GetText over the leaves below, relative keys) and the root (GetItems, ItemsChanged).
+// Values are stored already rounded to the path's resolution, so a change below it is no change.
+// Add every path before requesting the bus name: consumers scan a service once, when it appears.
+
+#include "busitem_value.h"
+
+#include <sdbus-c++/IConnection.h>
+#include <sdbus-c++/IObject.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bagg {
+
+class BusItemExporter {
+public:
+    struct Options {
+        bool itemsChanged = true;       // one batched ItemsChanged on / per publish()
+        bool propertiesChanged = true;  // PropertiesChanged on each changed leaf
+    };
+    // Called with the requested value, already coerced to the path's format. true = accepted:
+    // the exporter then stores and publishes it and SetValue returns 0.
+    using SetHandler = std::function<bool(const Value& requested)>;
+
+    BusItemExporter(sdbus::IConnection& connection, Options options);
+    ~BusItemExporter();
+    BusItemExporter(const BusItemExporter&) = delete;
+    BusItemExporter& operator=(const BusItemExporter&) = delete;
+
+    // Adds a leaf (and any missing node objects above it). A path without a SetHandler refuses SetValue.
+    void add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {});
+    bool has(const std::string& path) const { return leaves_.count(path) != 0; }
+
+    // Stores v for a path added before; returns true when the published value changed.
+    // A value that cannot be coerced to the path's format is stored as invalid.
+    bool set(const std::string& path, const Value& v);
+    const Value& value(const std::string& path) const;
+    std::string text(const std::string& path) const;
+
+    // Emits the signals for every leaf changed since the last publish; nothing when none did.
+    void publish();
+
+    std::size_t pendingChanges() const { return dirty_.size(); }
+
+private:
+    struct Leaf {
+        Value value;
+        PathFormat format;
+        SetHandler onSet;
+        bool dirty = false;
+        std::unique_ptr<sdbus::IObject> object;
+    };
+
+    void addNodesAbove(const std::string& path);
+    void addNode(const std::string& path);
+    void registerLeaf(const std::string& path, Leaf& leaf);
+    std::int32_t handleSetValue(const std::string& path, const sdbus::Variant& requested);
+    template <typename F>
+    void forEachBelow(const std::string& node, F&& f) const;  // f(relative key, leaf)
+    sdbus::Variant nodeValue(const std::string& path) const;
+    sdbus::Variant nodeText(const std::string& path) const;
+    std::map<std::string, std::map<std::string, sdbus::Variant>> items(const std::vector<std::string>& paths) const;
+
+    sdbus::IConnection& connection_;
+    Options options_;
+    std::map<std::string, Leaf> leaves_;  // ordered: the leaves below a node are one range
+    std::map<std::string, std::unique_ptr<sdbus::IObject>> nodes_;
+    std::vector<std::string> dirty_;
+};
+
+}  // namespace bagg

@@ -1,0 +1,144 @@
+#include "pack_reader.h"
+
+#include "call_guard.h"
+
+#include <sdbus-c++/Error.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace bagg {
+namespace {
+
+constexpr auto kCallTimeout = std::chrono::seconds(5);
+constexpr auto kRetryDelay = std::chrono::seconds(5);
+
+uint64_t usec(std::chrono::microseconds d) { return static_cast<uint64_t>(d.count()); }
+
+bool isMissingMethod(const sdbus::Error& e)
+{
+    const auto& name = e.getName();
+    return name == "org.freedesktop.DBus.Error.UnknownMethod" || name == "org.freedesktop.DBus.Error.UnknownObject" ||
+           name == "org.freedesktop.DBus.Error.UnknownInterface";
+}
+
+}  // namespace
+
+PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
+                       const PlausibilityConfig& limits, std::function<void()> onChanged)
+    : uniqueName_(std::move(uniqueName)),
+      limits_(limits),
+      onChanged_(std::move(onChanged)),
+      state_(std::move(service)),
+      root_(sdbus::createProxy(connection, uniqueName_, "/")),
+      retry_(loop, [this] { requestItems(); })
+{
+    root_->finishRegistration();
+    // Keyed on the unique name: the bus daemon sends us only this service's signals, and a
+    // well-known name could not be matched on our side (signals carry the unique sender).
+    match_ = connection.addMatch("type='signal',sender='" + uniqueName_ + "',interface='com.victronenergy.BusItem'",
+                                 [this](sdbus::Message& msg) {
+                                     guardedCallback("battery signal", [&] { onSignal(msg); });
+                                 });
+    requestItems();
+}
+
+PackReader::~PackReader() = default;
+
+void PackReader::onSignal(sdbus::Message& msg)
+{
+    const std::string member = msg.getMemberName();
+    bool changed = false;
+    try {
+        if (member == "PropertiesChanged") {
+            Decoded value;
+            if (decodePropertiesChanged(msg, value)) applyOne(msg.getPath(), value, changed);
+        } else if (member == "ItemsChanged" && msg.getPath() == "/") {
+            for (const auto& pv : decodeItems(msg)) applyOne(pv.path, pv.value, changed);
+        }
+    } catch (const sdbus::Error& e) {
+        // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
+        spdlog::warn("{}: unreadable {} on {}: {}", state_.service(), member, msg.getPath(), e.getMessage());
+        return;
+    }
+    if (changed && ready_) onChanged_();
+}
+
+void PackReader::applyOne(const std::string& path, const Decoded& value, bool& changed)
+{
+    const auto outcome = state_.apply(path, value, limits_);
+    switch (outcome.kind) {
+    case ApplyOutcome::Kind::Changed: changed = true; break;
+    case ApplyOutcome::Kind::Rejected:
+        changed = true;  // the field became absent
+        if (outcome.firstForPath)
+            spdlog::warn("{} ({}): ignoring {} on {} (logged once per path)", state_.label(), state_.service(),
+                         outcome.reason, path);
+        break;
+    default: break;
+    }
+}
+
+void PackReader::applyAll(const std::vector<PathValue>& values)
+{
+    bool changed = false;
+    for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
+}
+
+void PackReader::requestItems()
+{
+    auto call = root_->createMethodCall("com.victronenergy.BusItem", "GetItems");
+    root_->callMethod(
+        call,
+        [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
+            guardedCallback("GetItems reply", [&] {
+                if (!error) return readReply([&] { return decodeItems(reply); });
+                if (isMissingMethod(*error)) return requestRootValue();
+                spdlog::warn("{}: GetItems failed ({}); retrying", state_.service(), error->getMessage());
+                retryLater();
+            });
+        },
+        usec(kCallTimeout));
+}
+
+void PackReader::requestRootValue()
+{
+    spdlog::info("{} has no GetItems; reading GetValue on /", state_.service());
+    auto call = root_->createMethodCall("com.victronenergy.BusItem", "GetValue");
+    root_->callMethod(
+        call,
+        [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
+            guardedCallback("GetValue / reply", [&] {
+                if (!error) return readReply([&] { return decodeNodeValue(reply, "/"); });
+                spdlog::warn("{}: GetValue on / failed ({}); retrying", state_.service(), error->getMessage());
+                retryLater();
+            });
+        },
+        usec(kCallTimeout));
+}
+
+template <typename Decode>
+void PackReader::readReply(Decode&& decode)
+{
+    try {
+        onInitialRead(decode());
+    } catch (const sdbus::Error& e) {
+        spdlog::warn("{}: unreadable reply to the initial read ({}); retrying", state_.service(), e.getMessage());
+        retryLater();
+    }
+}
+
+void PackReader::onInitialRead(const std::vector<PathValue>& values)
+{
+    applyAll(values);
+    if (!ready_) spdlog::info("battery {} ({}) read: {} paths", state_.label(), state_.service(), values.size());
+    ready_ = true;
+    onChanged_();
+}
+
+void PackReader::retryLater()
+{
+    retry_.schedule(kRetryDelay);
+}
+
+}  // namespace bagg

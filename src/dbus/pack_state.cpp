@@ -1,0 +1,110 @@
+#include "pack_state.h"
+
+#include "pack_paths.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace bagg {
+namespace {
+
+const std::string* asText(const Value& v) { return std::get_if<std::string>(&v); }
+
+}  // namespace
+
+PackState::PackState(std::string service)
+{
+    snapshot_.service = std::move(service);
+    snapshot_.label = label();
+}
+
+std::string PackState::label() const
+{
+    if (!customName_.empty()) return customName_;
+    const auto& service = snapshot_.service;
+    const auto dot = service.rfind('.');
+    const std::string suffix = dot == std::string::npos ? service : service.substr(dot + 1);
+    return productName_.empty() ? suffix : fmt::format("{} ({})", productName_, suffix);
+}
+
+ApplyOutcome PackState::reject(const std::string& path, std::string reason)
+{
+    ++rejected_;
+    ApplyOutcome out{ApplyOutcome::Kind::Rejected, std::move(reason), false};
+    out.firstForPath = loggedPaths_.insert(path).second;
+    return out;
+}
+
+ApplyOutcome PackState::apply(const std::string& path, const Decoded& decoded, const PlausibilityConfig& limits)
+{
+    const PackPathTarget* target = findPackPath(path);
+    if (!target) return {};
+    const Value& v = decoded.value;
+    using K = PackPathTarget::Kind;
+
+    auto store = [](auto& field, auto next) {
+        if (field == next) return ApplyOutcome{ApplyOutcome::Kind::Unchanged, {}, false};
+        field = std::move(next);
+        return ApplyOutcome{ApplyOutcome::Kind::Changed, {}, false};
+    };
+
+    // A value we cannot read makes the field absent: keeping the old one would be trusting stale data.
+    if (!decoded.typeOk) {
+        switch (target->kind) {
+        case K::Quantity: snapshot_.values[target->index].reset(); break;
+        case K::Alarm: snapshot_.alarms[target->index].reset(); break;
+        default: break;
+        }
+        return reject(path, "a D-Bus type that is not a number, string or invalid");
+    }
+
+    switch (target->kind) {
+    case K::Quantity: {
+        auto& field = snapshot_.values[target->index];
+        if (!isValid(v)) return store(field, std::optional<double>{});
+        const auto n = asNumber(v);
+        if (!n) {
+            field.reset();
+            return reject(path, fmt::format("a string '{}' where a number belongs", asText(v) ? *asText(v) : ""));
+        }
+        if (!plausible(static_cast<Quantity>(target->index), *n, limits)) {
+            field.reset();
+            return reject(path, fmt::format("implausible value {}", *n));
+        }
+        return store(field, std::optional<double>{*n});
+    }
+    case K::Alarm: {
+        auto& field = snapshot_.alarms[target->index];
+        if (!isValid(v)) return store(field, std::optional<int>{});
+        const auto n = asNumber(v);
+        if (!n || (*n != 0.0 && *n != 1.0 && *n != 2.0)) {
+            field.reset();
+            return reject(path, n ? fmt::format("alarm level {} is not 0, 1 or 2", *n) : "an alarm level that is not a number");
+        }
+        return store(field, std::optional<int>{static_cast<int>(*n)});
+    }
+    case K::CellId: {
+        // Drivers publish cell ids as text ("C7") or as a bare number.
+        auto& field = snapshot_.cellIds[target->index];
+        if (const auto* s = asText(v)) return store(field, *s);
+        if (const auto n = asNumber(v)) return store(field, fmt::format("C{}", *n));
+        return store(field, std::string{});
+    }
+    case K::Meta: {
+        const std::string text = asText(v) ? *asText(v) : std::string{};
+        std::string* field = nullptr;
+        switch (static_cast<PackMeta>(target->index)) {
+        case PackMeta::CustomName: field = &customName_; break;
+        case PackMeta::ProductName: field = &productName_; break;
+        case PackMeta::Serial: field = &serial_; break;
+        }
+        auto out = store(*field, text);
+        snapshot_.label = label();
+        return out;
+    }
+    }
+    return {};
+}
+
+}  // namespace bagg

@@ -1,0 +1,48 @@
+#pragma once
+// What we know of one battery service, built from the values it publishes. Applies one decoded
+// path value at a time: unknown paths are ignored, wrong types and implausible values are
+// rejected (the field becomes absent) and counted. No D-Bus here, so tests can feed it garbage.
+
+#include "bagg/core/pack_snapshot.h"
+#include "bagg/core/plausibility.h"
+#include "busitem_codec.h"
+
+#include <set>
+#include <string>
+
+namespace bagg {
+
+struct ApplyOutcome {
+    enum class Kind { Ignored, Unchanged, Changed, Rejected };
+    Kind kind = Kind::Ignored;
+    std::string reason;        // for Rejected: "wrong type", "implausible value 250"
+    bool firstForPath = false; // for Rejected: the first rejection on this path (log it)
+};
+
+class PackState {
+public:
+    explicit PackState(std::string service);
+
+    ApplyOutcome apply(const std::string& path, const Decoded& value, const PlausibilityConfig& limits);
+
+    const std::string& service() const { return snapshot_.service; }
+    const std::string& customName() const { return customName_; }
+    const std::string& productName() const { return productName_; }
+    const std::string& serial() const { return serial_; }
+    // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
+    std::string label() const;
+    // The values as the core needs them; online and label are the caller's to set.
+    const PackSnapshot& snapshot() const { return snapshot_; }
+    bool connected() const { return snapshot_.get(Quantity::Connected).value_or(1.0) != 0.0; }
+    int rejectedValues() const { return rejected_; }
+
+private:
+    ApplyOutcome reject(const std::string& path, std::string reason);
+
+    PackSnapshot snapshot_;
+    std::string customName_, productName_, serial_;
+    int rejected_ = 0;
+    std::set<std::string> loggedPaths_;  // bounded: only known paths are ever rejected
+};
+
+}  // namespace bagg

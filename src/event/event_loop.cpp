@@ -1,0 +1,180 @@
+#include "event_loop.h"
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-event.h>
+
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace bagg {
+namespace {
+
+void check(int r, const char* what)
+{
+    if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
+}
+
+// sd-event calls us from C: an exception must never unwind through it. A failing callback is
+// logged and the loop carries on, so one bad event cannot stop the service.
+template <typename F>
+int guarded(const char* what, F&& f) noexcept
+{
+    try {
+        f();
+    } catch (const std::exception& e) {
+        spdlog::error("{} callback failed: {}", what, e.what());
+    } catch (...) {
+        spdlog::error("{} callback failed with an unknown exception", what);
+    }
+    return 0;
+}
+
+}  // namespace
+
+void SdEventSourceDeleter::operator()(sd_event_source* s) const
+{
+    sd_event_source_disable_unref(s);
+}
+
+EventLoop::EventLoop()
+{
+    check(sd_event_new(&event_), "sd_event_new");
+}
+
+EventLoop::~EventLoop()
+{
+    sd_event_unref(event_);
+}
+
+int EventLoop::run()
+{
+    const int r = sd_event_loop(event_);
+    check(r, "sd_event_loop");
+    return r;
+}
+
+void EventLoop::exit(int code)
+{
+    sd_event_exit(event_, code);
+}
+
+std::chrono::microseconds EventLoop::now() const
+{
+    uint64_t usec = 0;
+    check(sd_event_now(event_, CLOCK_MONOTONIC, &usec), "sd_event_now");
+    return std::chrono::microseconds(usec);
+}
+
+// ---- TimerEvent ----
+
+TimerEvent::TimerEvent(EventLoop& loop, std::function<void()> callback) : loop_(loop), callback_(std::move(callback))
+{
+    sd_event_source* s = nullptr;
+    check(sd_event_add_time(loop.raw(), &s, CLOCK_MONOTONIC, UINT64_MAX, 0, &TimerEvent::dispatch, this),
+          "sd_event_add_time");
+    source_.reset(s);
+    sd_event_source_set_enabled(s, SD_EVENT_OFF);
+}
+
+void TimerEvent::schedule(std::chrono::microseconds delay)
+{
+    scheduleAt(loop_.now() + delay);
+}
+
+void TimerEvent::scheduleAt(std::chrono::microseconds monotonicTime)
+{
+    check(sd_event_source_set_time(source_.get(), static_cast<uint64_t>(monotonicTime.count())), "set_time");
+    check(sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT), "enable timer");
+}
+
+void TimerEvent::cancel()
+{
+    sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
+}
+
+bool TimerEvent::pending() const
+{
+    int enabled = SD_EVENT_OFF;
+    sd_event_source_get_enabled(source_.get(), &enabled);
+    return enabled != SD_EVENT_OFF;
+}
+
+int TimerEvent::dispatch(sd_event_source*, uint64_t, void* self)
+{
+    return guarded("timer", [self] { static_cast<TimerEvent*>(self)->callback_(); });
+}
+
+// ---- DeferEvent ----
+
+DeferEvent::DeferEvent(EventLoop& loop, std::function<void()> callback) : callback_(std::move(callback))
+{
+    sd_event_source* s = nullptr;
+    check(sd_event_add_defer(loop.raw(), &s, &DeferEvent::dispatch, this), "sd_event_add_defer");
+    source_.reset(s);
+    sd_event_source_set_enabled(s, SD_EVENT_OFF);
+    // Run after the bus has been drained in this iteration, so one burst of signals costs one run.
+    sd_event_source_set_priority(s, SD_EVENT_PRIORITY_IDLE);
+}
+
+void DeferEvent::trigger()
+{
+    sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT);
+}
+
+int DeferEvent::dispatch(sd_event_source*, void* self)
+{
+    return guarded("deferred", [self] { static_cast<DeferEvent*>(self)->callback_(); });
+}
+
+// ---- SignalEvent ----
+
+SignalEvent::SignalEvent(EventLoop& loop, int signal, std::function<void()> callback) : callback_(std::move(callback))
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, signal);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    sd_event_source* s = nullptr;
+    check(sd_event_add_signal(loop.raw(), &s, signal, &SignalEvent::dispatch, this), "sd_event_add_signal");
+    source_.reset(s);
+}
+
+int SignalEvent::dispatch(sd_event_source*, const ::signalfd_siginfo*, void* self)
+{
+    return guarded("signal", [self] { static_cast<SignalEvent*>(self)->callback_(); });
+}
+
+// ---- IoEvent ----
+
+IoEvent::IoEvent(EventLoop& loop, int fd, std::uint32_t events, std::function<void(std::uint32_t)> callback)
+    : callback_(std::move(callback))
+{
+    sd_event_source* s = nullptr;
+    check(sd_event_add_io(loop.raw(), &s, fd, events, &IoEvent::dispatch, this), "sd_event_add_io");
+    source_.reset(s);
+}
+
+void IoEvent::setEvents(std::uint32_t events)
+{
+    check(sd_event_source_set_io_events(source_.get(), events), "set_io_events");
+}
+
+void IoEvent::setPrepare(std::function<void()> prepare)
+{
+    prepare_ = std::move(prepare);
+    check(sd_event_source_set_prepare(source_.get(), prepare_ ? &IoEvent::dispatchPrepare : nullptr), "set_prepare");
+}
+
+int IoEvent::dispatch(sd_event_source*, int, std::uint32_t revents, void* self)
+{
+    return guarded("io", [self, revents] { static_cast<IoEvent*>(self)->callback_(revents); });
+}
+
+int IoEvent::dispatchPrepare(sd_event_source*, void* self)
+{
+    return guarded("prepare", [self] { static_cast<IoEvent*>(self)->prepare_(); });
+}
+
+}  // namespace bagg

@@ -1,0 +1,77 @@
+// battery-sim: N simulated BMS services and a control service, on one sd-event loop.
+
+#include "sim_options.h"
+#include "sim_pack.h"
+
+#include "dbus/bus_dispatcher.h"
+#include "dbus/busitem_exporter.h"
+#include "event/event_loop.h"
+
+#include <fmt/format.h>
+#include <sdbus-c++/Error.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+namespace {
+
+constexpr const char* kControlService = "net.bagg.batterysim";
+
+int runSim(const bagg::sim::SimOptions& options)
+{
+    bagg::EventLoop loop;
+    std::vector<std::unique_ptr<bagg::sim::SimPack>> packs;
+    for (int k = 1; k <= options.packs; ++k) packs.push_back(std::make_unique<bagg::sim::SimPack>(loop, options, k));
+
+    // The control service: /Pack/<k>/Present (0/1) takes pack k off the bus and back.
+    auto control = sdbus::createSystemBusConnection();
+    bagg::BusDispatcher dispatcher(loop, *control, [&loop](const std::string&) { loop.exit(3); });
+    bagg::BusItemExporter exporter(*control, {true, true});
+    for (std::size_t i = 0; i < packs.size(); ++i) {
+        auto* pack = packs[i].get();
+        exporter.add(fmt::format("/Pack/{}/Present", i + 1), std::int64_t{1}, bagg::PathFormat::integer(),
+                     [pack](const bagg::Value& v) {
+                         const auto n = bagg::asNumber(v);
+                         return n && (*n == 0.0 || *n == 1.0) && pack->setPresent(*n == 1.0);
+                     });
+        exporter.add(fmt::format("/Pack/{}/Service", i + 1), pack->serviceName(), bagg::PathFormat::text());
+    }
+    control->requestName(kControlService);
+
+    const auto period = std::chrono::milliseconds(options.periodMs);
+    bagg::TimerEvent tick(loop, [&] {
+        for (auto& p : packs) p->tick(static_cast<double>(options.periodMs) / 1000.0);
+        tick.schedule(period);
+    });
+    tick.schedule(period);
+    bagg::SignalEvent term(loop, SIGTERM, [&loop] { loop.exit(0); });
+    bagg::SignalEvent intr(loop, SIGINT, [&loop] { loop.exit(0); });
+    spdlog::info("battery-sim: {} packs, {} publishing, period {} ms{}", options.packs,
+                 options.batched ? "batched" : "per-path", options.periodMs, options.drift ? "" : ", no drift");
+    return loop.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const auto parsed = bagg::sim::parseSimOptions(std::vector<std::string>(argv + 1, argv + argc));
+    if (parsed.help) {
+        fmt::print("{}", bagg::sim::simUsage());
+        return 0;
+    }
+    if (!parsed.error.empty()) {
+        fmt::print(stderr, "battery-sim: {}\n{}", parsed.error, bagg::sim::simUsage());
+        return 2;
+    }
+    if (parsed.options.busAddress) setenv("DBUS_SYSTEM_BUS_ADDRESS", parsed.options.busAddress->c_str(), 1);
+    try {
+        return runSim(parsed.options);
+    } catch (const std::exception& e) {
+        spdlog::critical("battery-sim: {}", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,75 @@
+#include "sim_options.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace bagg::sim {
+namespace {
+
+double toDouble(const std::string& s, const std::string& what)
+{
+    std::size_t used = 0;
+    const double v = std::stod(s, &used);
+    if (used != s.size()) throw std::invalid_argument(what);
+    return v;
+}
+
+}  // namespace
+
+SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
+{
+    SimOptionsParse out;
+    auto& o = out.options;
+    try {
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const std::string& a = args[i];
+            auto value = [&]() -> std::string {
+                if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+                return args[++i];
+            };
+            if (a == "-h" || a == "--help") out.help = true;
+            else if (a == "--packs") o.packs = static_cast<int>(toDouble(value(), a));
+            else if (a == "--bus") o.busAddress = value();
+            else if (a == "--publish") {
+                const std::string v = value();
+                if (v != "per-path" && v != "batched") throw std::invalid_argument("--publish takes per-path or batched");
+                o.batched = v == "batched";
+            } else if (a == "--period-ms") o.periodMs = static_cast<int>(toDouble(value(), a));
+            else if (a == "--no-drift") o.drift = false;
+            else if (a == "--soc") {
+                const std::string v = value();
+                std::size_t start = 0;
+                while (start <= v.size()) {
+                    const auto comma = v.find(',', start);
+                    o.socs.push_back(toDouble(v.substr(start, comma - start), a));
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+            } else if (a == "--capacity") o.capacityAh = toDouble(value(), a);
+            else if (a == "--ccl") o.ccl = toDouble(value(), a);
+            else if (a == "--dcl") o.dcl = toDouble(value(), a);
+            else if (a == "--cvl") o.cvl = toDouble(value(), a);
+            else throw std::invalid_argument("unknown argument '" + a + "'");
+        }
+        if (o.packs < 1 || o.packs > 999) throw std::invalid_argument("--packs must be 1 to 999");
+        if (o.periodMs < 10) throw std::invalid_argument("--period-ms must be at least 10");
+    } catch (const std::exception& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+std::string simUsage()
+{
+    return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
+           "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
+           "\n"
+           "Publishes N simulated BMS services com.victronenergy.battery.sim1..N (each its own connection,\n"
+           "like separate drivers). Values drift every period unless --no-drift.\n"
+           "Control: SetValue on a pack's paths (/Soc, /Dc/0/Current, /Info/MaxChargeCurrent, /Io/AllowToCharge,\n"
+           "/Alarms/*, ...) sets and publishes the value (drift leaves a set path alone);\n"
+           "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back.\n";
+}
+
+}  // namespace bagg::sim

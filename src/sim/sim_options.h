@@ -1,0 +1,30 @@
+#pragma once
+// battery-sim's command line.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bagg::sim {
+
+struct SimOptions {
+    int packs = 3;
+    std::optional<std::string> busAddress;
+    bool batched = false;   // --publish batched: ItemsChanged on /; per-path: PropertiesChanged per leaf
+    int periodMs = 1000;
+    bool drift = true;
+    std::vector<double> socs;  // per pack; missing ones get a default
+    double capacityAh = 100.0;
+    double ccl = 50.0, dcl = 100.0, cvl = 56.8;
+};
+
+struct SimOptionsParse {
+    SimOptions options;
+    std::string error;
+    bool help = false;
+};
+
+SimOptionsParse parseSimOptions(const std::vector<std::string>& args);
+std::string simUsage();
+
+}  // namespace bagg::sim

@@ -1,0 +1,47 @@
+#pragma once
+// One simulated BMS service, com.victronenergy.battery.sim<k>, on its own bus connection (as a
+// real driver process has), published through the project's own BusItem exporter.
+
+#include "sim_options.h"
+
+#include "dbus/bus_dispatcher.h"
+#include "dbus/busitem_exporter.h"
+#include "event/event_loop.h"
+
+#include <sdbus-c++/IConnection.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+namespace bagg::sim {
+
+class SimPack {
+public:
+    SimPack(EventLoop& loop, const SimOptions& options, int number);  // number: 1..N
+    SimPack(const SimPack&) = delete;
+    SimPack& operator=(const SimPack&) = delete;
+
+    const std::string& serviceName() const { return serviceName_; }
+    // Advances the simulation by dt seconds (no-op with --no-drift) and publishes.
+    void tick(double dtSeconds);
+    // Leaves the bus (releases the name) or comes back.
+    bool setPresent(bool present);
+    bool present() const { return present_; }
+
+private:
+    double number(const std::string& path) const;
+    void drift(const std::string& path, double value);
+
+    std::string serviceName_;
+    const SimOptions& options_;
+    int number_;
+    double time_ = 0.0;
+    bool present_ = false;
+    std::set<std::string> userSet_;  // paths set through SetValue: drift leaves them alone
+    std::unique_ptr<sdbus::IConnection> connection_;
+    BusDispatcher dispatcher_;
+    BusItemExporter exporter_;
+};
+
+}  // namespace bagg::sim
