@@ -11,7 +11,8 @@
 namespace bagg {
 namespace {
 
-constexpr const char* kSettingsRoot = "/Settings/Devices/dbus-battery-aggregator";
+// Object path elements allow only [A-Za-z0-9_]: the process name with underscores.
+constexpr const char* kSettingsRoot = "/Settings/Devices/dbus_battery_aggregator";
 const std::string kInstanceSetting = std::string(kSettingsRoot) + "/ClassAndVrmInstance";
 const std::string kCustomNameSetting = std::string(kSettingsRoot) + "/CustomName";
 

@@ -22,12 +22,12 @@ inline constexpr const char* kSettingsService = "com.victronenergy.settings";
 class SettingsClient {
 public:
     struct Setting {
-        std::string path;  // "/Settings/Devices/dbus-battery-aggregator/CustomName"
+        std::string path;  // "/Settings/Devices/dbus_battery_aggregator/CustomName"
         Value defaultValue;
     };
     using OnValue = std::function<void(const std::string& path, const Value& value)>;
 
-    // All settings must live under `root` ("/Settings/Devices/dbus-battery-aggregator").
+    // All settings must live under `root` ("/Settings/Devices/dbus_battery_aggregator").
     SettingsClient(sdbus::IConnection& connection, std::string root, std::vector<Setting> settings, OnValue onValue);
     SettingsClient(const SettingsClient&) = delete;
     SettingsClient& operator=(const SettingsClient&) = delete;

@@ -1,0 +1,167 @@
+// The daemon aggregating battery-sim packs on a private bus: values, updates, publishing styles,
+// packs leaving and returning.
+
+#include "aggregator_fixture.h"
+
+#include <signal.h>
+
+namespace bagg::test {
+namespace {
+
+class Aggregation : public AggregatorFixture {
+protected:
+    // Three packs at SOC 70/80/90 with currents -10/-12/-8 A, no drift.
+    void startThreePacks(const std::string& publish = "per-path")
+    {
+        startSim({"--packs", "3", "--soc", "70,80,90", "--no-drift", "--publish", publish});
+        ASSERT_EQ(client_.setValue(sim(1), "/Dc/0/Current", sdbus::Variant(-10.0)), 0);
+        ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-12.0)), 0);
+        ASSERT_EQ(client_.setValue(sim(3), "/Dc/0/Current", sdbus::Variant(-8.0)), 0);
+    }
+};
+
+TEST_F(Aggregation, ThreePacksLowestSocMeanVoltageSummedCurrentAndImbalanceTable)
+{
+    startThreePacks();
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+
+    EXPECT_EQ(aggregateValue("/Soc"), num(70.0));
+    const double v1 = *asNumber(client_.getValue(sim(1), "/Dc/0/Voltage"));
+    const double v2 = *asNumber(client_.getValue(sim(2), "/Dc/0/Voltage"));
+    const double v3 = *asNumber(client_.getValue(sim(3), "/Dc/0/Voltage"));
+    EXPECT_NEAR(*asNumber(aggregateValue("/Dc/0/Voltage")), (v1 + v2 + v3) / 3.0, 0.0051);
+    // Spread 20 %-points: warning band, 66 % of 3 x 50 A.
+    EXPECT_EQ(aggregateValue("/Alarms/CellImbalance"), integer(1));
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeCurrent"), num(99.0));
+    EXPECT_EQ(aggregateValue("/Info/MaxDischargeCurrent"), num(300.0));
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeVoltage"), num(56.8));
+    EXPECT_EQ(aggregateValue("/Info/ChargeLimitation"), text("imbalance 20.0% > 15%: 99.0 A of 150 A"));
+
+    // A pack's SOC change reaches the aggregate through our batched ItemsChanged.
+    client_.recordItemsChanged(kAggregate);
+    ASSERT_EQ(client_.setValue(sim(1), "/Soc", sdbus::Variant(85.0)), 0);
+    EXPECT_TRUE(client_.waitForItemsChanged("/Soc", num(80.0)));
+    // Spread 10: the warning band is left (10 < 15 - 2) for the reduced band, 85 %.
+    EXPECT_TRUE(client_.waitForItemsChanged("/Info/MaxChargeCurrent", num(127.5)));
+    EXPECT_EQ(aggregateValue("/Alarms/CellImbalance"), integer(0));
+
+    // Spread 25: alarm, a third of nominal.
+    ASSERT_EQ(client_.setValue(sim(2), "/Soc", sdbus::Variant(65.0)), 0);
+    EXPECT_TRUE(client_.waitForItemsChanged("/Info/MaxChargeCurrent", num(50.0)));
+    EXPECT_EQ(aggregateValue("/Alarms/CellImbalance"), integer(2));
+}
+
+TEST_F(Aggregation, ItemsChangedCarriesOnlyChangedValues)
+{
+    startThreePacks();
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+    client_.recordItemsChanged(kAggregate);
+    ASSERT_EQ(client_.setValue(sim(3), "/Dc/0/Temperature", sdbus::Variant(31.0)), 0);
+    ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Temperature", num(27.0)));  // (25 + 25 + 31) / 3
+    const auto& last = client_.itemsChanged().back();
+    EXPECT_EQ(last.count("/Soc"), 0u) << "unchanged paths are not repeated";
+    EXPECT_EQ(last.count("/Mgmt/ProcessName"), 0u);
+}
+
+// The same bank published per path (PropertiesChanged) and batched (ItemsChanged) must give the
+// same aggregate.
+TEST_F(Aggregation, BothPublishingStylesAggregateIdentically)
+{
+    const std::vector<std::string> paths = {"/Soc", "/Dc/0/Voltage", "/Dc/0/Current", "/Dc/0/Power",
+                                            "/Info/MaxChargeCurrent", "/Info/MaxDischargeCurrent",
+                                            "/System/MinCellVoltage", "/System/MinVoltageCellId", "/Alarms/LowVoltage",
+                                            "/Alarms/CellImbalance", "/InstalledCapacity", "/Capacity"};
+    std::map<std::string, std::map<std::string, Value>> results;
+    for (const std::string style : {"per-path", "batched"}) {
+        SCOPED_TRACE(style);
+        auto& simProcess = startSim({"--packs", "3", "--soc", "70,80,90", "--no-drift", "--publish", style});
+        auto& daemon = startDaemon();
+        ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+        // Changes after the initial read travel by signal, in the style under test.
+        ASSERT_EQ(client_.setValue(sim(2), "/Soc", sdbus::Variant(64.0)), 0);
+        ASSERT_EQ(client_.setValue(sim(3), "/Dc/0/Current", sdbus::Variant(-20.0)), 0);
+        ASSERT_EQ(client_.setValue(sim(1), "/System/MinCellVoltage", sdbus::Variant(3.101)), 0);
+        ASSERT_EQ(client_.setValue(sim(3), "/Alarms/LowVoltage", sdbus::Variant(std::int32_t{1})), 0);
+        ASSERT_TRUE(waitAggregate("/Alarms/LowVoltage", integer(1)));
+        ASSERT_TRUE(waitAggregate("/Soc", num(64.0)));
+        ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-20.0)));
+        ASSERT_TRUE(waitAggregate("/System/MinCellVoltage", num(3.101)));
+        for (const auto& p : paths) results[style][p] = aggregateValue(p);
+        daemon.stop(SIGTERM, 5s);
+        simProcess.stop(SIGTERM, 5s);
+        ASSERT_TRUE(client_.waitFor([&] { return !client_.hasOwner(kSimControl) && !client_.hasOwner(kAggregate); }));
+    }
+    EXPECT_EQ(results["per-path"], results["batched"]);
+    EXPECT_EQ(results["batched"]["/System/MinVoltageCellId"], text("Sim 1 C3"));
+}
+
+TEST_F(Aggregation, PackLeavingIsDroppedAndCountedAgainOnReturn)
+{
+    startThreePacks();
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+
+    ASSERT_EQ(client_.setValue(kSimControl, "/Pack/1/Present", sdbus::Variant(std::int32_t{0})), 0);
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(2)));
+    EXPECT_TRUE(waitAggregate("/Soc", num(80.0)));
+    EXPECT_EQ(aggregateValue("/Dc/0/Current"), num(-20.0));
+    EXPECT_EQ(aggregateValue("/System/NrOfModulesOffline"), integer(1));
+    // Limits from the two packs left: 50 A x 2, and their spread of 10 %-points takes 85 % of that.
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeCurrent"), num(85.0));
+    EXPECT_EQ(aggregateValue("/Batteries/0/State"), text("gone"));
+    EXPECT_TRUE(client_.hasOwner(kAggregate)) << "the aggregate stays on the bus";
+
+    ASSERT_EQ(client_.setValue(kSimControl, "/Pack/1/Present", sdbus::Variant(std::int32_t{1})), 0);
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+    EXPECT_TRUE(waitAggregate("/Soc", num(70.0)));
+    EXPECT_EQ(aggregateValue("/Batteries/0/State"), text("online"));
+    EXPECT_EQ(aggregateValue("/System/NrOfModulesOffline"), integer(0));
+}
+
+TEST_F(Aggregation, ZeroPacksServiceStaysWithNoCurrentAllowed)
+{
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(0)));
+    EXPECT_EQ(aggregateValue("/Soc"), Value{Invalid{}});
+    EXPECT_EQ(aggregateValue("/Dc/0/Voltage"), Value{Invalid{}});
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeCurrent"), num(0.0));
+    EXPECT_EQ(aggregateValue("/Info/MaxDischargeCurrent"), num(0.0));
+    EXPECT_EQ(aggregateValue("/Connected"), integer(1));
+    EXPECT_EQ(aggregateValue("/Info/ChargeLimitation"), text("no battery online"));
+}
+
+TEST_F(Aggregation, ExcludedPacksAreNotAggregated)
+{
+    startThreePacks();
+    startDaemon(std::string(kFixedInstance) + "[batteries]\nexclude = com.victronenergy.battery.sim1, name:Sim 2\n");
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(1)));
+    EXPECT_TRUE(waitAggregate("/Soc", num(90.0)));
+    EXPECT_EQ(aggregateValue("/Dc/0/Current"), num(-8.0));
+}
+
+TEST_F(Aggregation, SigtermReleasesTheNameAndExitsZeroWithinASecond)
+{
+    auto& daemon = startDaemon();
+    const auto status = daemon.stop(SIGTERM, 1s);
+    ASSERT_TRUE(status.has_value()) << "still running 1 s after SIGTERM";
+    EXPECT_EQ(*status, 0);
+    EXPECT_FALSE(client_.hasOwner(kAggregate));
+}
+
+TEST_F(Aggregation, SecondInstanceRefusesToStart)
+{
+    startDaemon();
+    bus_.dir().write("second.ini", kFixedInstance);
+    auto& fixed = start("second", {daemonPath(), "--config", bus_.dir().file("second.ini"), "--bus", bus_.address()});
+    const auto status = fixed.waitExit(5s);
+    ASSERT_TRUE(status.has_value()) << "a second aggregator must not keep running";
+    EXPECT_NE(*status, 0);
+    EXPECT_NE(fixed.log().find("another aggregator"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bagg::test
