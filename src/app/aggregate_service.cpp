@@ -106,15 +106,37 @@ void AggregateService::setDeviceInstance(int instance) { exporter_.set("/DeviceI
 
 void AggregateService::setCustomName(const std::string& name) { exporter_.set("/CustomName", name); }
 
+namespace {
+
+// Per pack, what `dbus-battery-aggregator status` and dbus-spy users want to see of each BMS.
+struct PackPath {
+    const char* name;
+    Quantity quantity;
+    PathFormat format;
+};
+const std::array<PackPath, 10> kPackPaths = {{
+    {"Soc", Quantity::Soc, kPercent},
+    {"Voltage", Quantity::Voltage, kVolts},
+    {"Current", Quantity::Current, kAmps},
+    {"Temperature", Quantity::Temperature, kCelsius},
+    {"MinCellVoltage", Quantity::MinCellVoltage, kCellVolts},
+    {"MaxCellVoltage", Quantity::MaxCellVoltage, kCellVolts},
+    {"MaxChargeCurrent", Quantity::ChargeCurrentLimit, kAmps},
+    {"MaxDischargeCurrent", Quantity::DischargeCurrentLimit, kAmps},
+    {"AllowToCharge", Quantity::AllowToCharge, kCount},
+    {"AllowToDischarge", Quantity::AllowToDischarge, kCount},
+}};
+
+}  // namespace
+
 void AggregateService::addPackPaths(int slot)
 {
     const std::string base = fmt::format("/Batteries/{}/", slot);
     exporter_.add(base + "Service", Invalid{}, kText);
     exporter_.add(base + "Name", Invalid{}, kText);
-    exporter_.add(base + "Soc", Invalid{}, kPercent);
-    exporter_.add(base + "Voltage", Invalid{}, kVolts);
-    exporter_.add(base + "Current", Invalid{}, kAmps);
     exporter_.add(base + "State", Invalid{}, kText);
+    exporter_.add(base + "RejectedValues", Invalid{}, kCount);
+    for (const auto& p : kPackPaths) exporter_.add(base + p.name, Invalid{}, p.format);
 }
 
 void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs)
@@ -156,10 +178,10 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
         const std::string base = fmt::format("/Batteries/{}/", p.slot);
         e.set(base + "Service", p.service);
         e.set(base + "Name", p.label.empty() ? Value{Invalid{}} : Value{p.label});
-        e.set(base + "Soc", num(p.soc));
-        e.set(base + "Voltage", num(p.voltage));
-        e.set(base + "Current", num(p.current));
         e.set(base + "State", std::string(statusName(p.status)));
+        e.set(base + "RejectedValues", count(p.rejectedValues));
+        for (const auto& path : kPackPaths)
+            e.set(base + path.name, p.values ? num(p.values->get(path.quantity)) : Value{Invalid{}});
     }
 }
 

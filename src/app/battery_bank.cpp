@@ -100,19 +100,18 @@ std::vector<PackSnapshot> BatteryBank::snapshots() const
 std::vector<PackEntry> BatteryBank::entries() const
 {
     std::vector<PackEntry> out;
+    out.reserve(packs_.size());
     for (const auto& [service, k] : packs_) {
         PackEntry e;
         e.slot = k.slot;
         e.service = service;
         e.status = status(k);
-        const PackSnapshot* s = k.reader ? &k.reader->state().snapshot() : (k.lastSeen ? &*k.lastSeen : nullptr);
-        if (s) {
-            e.label = s->label;
-            if (e.status == PackStatus::Online) {
-                e.soc = s->get(Quantity::Soc);
-                e.voltage = s->get(Quantity::Voltage);
-                e.current = s->get(Quantity::Current);
-            }
+        if (k.reader) {
+            e.label = k.reader->state().label();
+            e.rejectedValues = k.reader->state().rejectedValues();
+            if (e.status == PackStatus::Online) e.values = &k.reader->state().snapshot();
+        } else if (k.lastSeen) {
+            e.label = k.lastSeen->label;
         }
         out.push_back(std::move(e));
     }

@@ -27,7 +27,8 @@ struct PackEntry {
     std::string service;
     std::string label;
     PackStatus status = PackStatus::Connecting;
-    std::optional<double> soc, voltage, current;
+    const PackSnapshot* values = nullptr;  // the pack's current values while it is online, else null
+    int rejectedValues = 0;                // values refused as garbage since it appeared
 };
 
 class BatteryBank {

@@ -8,7 +8,12 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
 {
     CommandLineParse out;
     auto& o = out.options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
+    std::size_t first = 0;
+    if (!args.empty() && args[0] == "status") {
+        o.action = CommandLine::Action::Status;
+        first = 1;
+    }
+    for (std::size_t i = first; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](const char* name) -> std::optional<std::string> {
             if (i + 1 < args.size()) return args[++i];
@@ -27,6 +32,21 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
             auto v = value("--bus");
             if (!v) return out;
             o.busAddress = *v;
+            o.status.busAddress = *v;
+        } else if (o.action == CommandLine::Action::Status && (a == "--watch" || a == "-w")) {
+            o.status.watch = true;
+        } else if (o.action == CommandLine::Action::Status && a == "--json") {
+            o.status.json = true;
+        } else if (o.action == CommandLine::Action::Status && (a == "--count" || a == "--interval")) {
+            auto v = value(a.c_str());
+            if (!v) return out;
+            try {
+                if (a == "--count") o.status.count = std::stoi(*v);
+                else o.status.interval = std::stod(*v);
+            } catch (const std::exception&) {
+                out.error = fmt::format("{} needs a number", a);
+                return out;
+            }
         } else {
             out.error = fmt::format("unknown argument '{}'", a);
             return out;
@@ -40,6 +60,7 @@ std::string usageText(const std::string& program)
     return fmt::format(
         "Usage: {0} [--config FILE] [--bus ADDRESS]\n"
         "       {0} --check-config FILE\n"
+        "       {0} status [--watch] [--json] [--count N] [--interval S] [--bus ADDRESS]\n"
         "\n"
         "Publishes every com.victronenergy.battery.* pack on the GX D-Bus as one battery,\n"
         "com.victronenergy.battery.aggregate.\n"
@@ -50,6 +71,9 @@ std::string usageText(const std::string& program)
         "                        validate FILE, print the effective configuration, exit\n"
         "      --bus ADDRESS     D-Bus address to use instead of the system bus\n"
         "  -V, --version         print version and architecture\n"
+        "\n"
+        "status shows the packs and the aggregate of the running service; --watch refreshes\n"
+        "every second (Ctrl-C stops), --json prints one JSON object per refresh.\n"
         "  -h, --help            this text\n",
         program, kDefaultConfigPath);
 }

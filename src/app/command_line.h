@@ -1,6 +1,8 @@
 #pragma once
 // The daemon's command line: what to run and with which files and bus.
 
+#include "status/status_command.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,11 +12,12 @@ namespace bagg {
 inline constexpr const char* kDefaultConfigPath = "/data/apps/dbus-battery-aggregator/dbus-battery-aggregator.ini";
 
 struct CommandLine {
-    enum class Action { Run, CheckConfig, Help, Version };
+    enum class Action { Run, CheckConfig, Status, Help, Version };
     Action action = Action::Run;
     std::string configPath = kDefaultConfigPath;
     bool configGiven = false;
     std::optional<std::string> busAddress;  // absent: the system bus (DBUS_SYSTEM_BUS_ADDRESS)
+    StatusOptions status;
 };
 
 struct CommandLineParse {

@@ -36,6 +36,7 @@ int main(int argc, char** argv)
     const auto& options = parsed.options;
     switch (options.action) {
     case bagg::CommandLine::Action::Help: fmt::print("{}", bagg::usageText(program)); return 0;
+    case bagg::CommandLine::Action::Status: return bagg::runStatus(options.status);
     case bagg::CommandLine::Action::Version:
         fmt::print("dbus-battery-aggregator {} ({})\n", BAGG_VERSION, BAGG_ARCH);
         return 0;

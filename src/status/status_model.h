@@ -1,0 +1,33 @@
+#pragma once
+// What `dbus-battery-aggregator status` shows, built from one GetItems reply of our service.
+// Pure: items in, model out, so it is tested without a bus.
+
+#include "dbus/busitem_value.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bagg {
+
+struct PackRow {
+    int slot = 0;
+    std::string label, service, state;
+    std::optional<double> soc, voltage, current, temperature, minCell, maxCell, ccl, dcl;
+    std::optional<double> allowCharge, allowDischarge, rejectedValues;
+};
+
+struct StatusModel {
+    std::string service, customName;
+    std::optional<double> deviceInstance, packsOnline;
+    std::optional<double> soc, voltage, current, power, temperature;
+    std::optional<double> cvl, ccl, dcl, spread;
+    std::string band, chargeLimitation, dischargeLimitation;
+    std::vector<std::pair<std::string, int>> alarms;  // active ones: name, level 1 or 2
+    std::vector<PackRow> packs;
+};
+
+StatusModel buildStatus(const std::string& service, const std::map<std::string, Value>& items);
+
+}  // namespace bagg

@@ -1,0 +1,140 @@
+#include "status_render.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace bagg {
+namespace {
+
+std::string fixed(const std::optional<double>& v, int decimals, const char* unit)
+{
+    return v ? fmt::format("{:.{}f}{}", *v, decimals, unit) : std::string("-");
+}
+
+// Cuts to `width` display columns (labels are ASCII in practice; a multi-byte one is cut bytewise
+// but never split inside a UTF-8 sequence).
+std::string cell(std::string s, std::size_t width)
+{
+    if (s.size() > width) {
+        s.resize(width);
+        while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+        if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0x80)) s.pop_back();
+    }
+    return s;
+}
+
+struct Palette {
+    bool on;
+    std::string wrap(const std::string& s, const char* code) const
+    {
+        return on ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+    }
+    std::string state(const std::string& s) const
+    {
+        if (s == "online") return wrap(s, "32");
+        if (s == "gone" || s == "unresponsive" || s == "invalid") return wrap(s, "31");
+        return wrap(s, "33");
+    }
+    std::string level(int l, const std::string& s) const { return wrap(s, l >= 2 ? "31;1" : "33"); }
+    std::string dim(const std::string& s) const { return wrap(s, "2"); }
+    std::string bold(const std::string& s) const { return wrap(s, "1"); }
+};
+
+std::string flag(const std::optional<double>& v)
+{
+    if (!v) return "-";
+    return *v != 0.0 ? "y" : "n";
+}
+
+std::string bandText(const StatusModel& m, const Palette& p)
+{
+    if (m.band.empty()) return "";
+    const int level = m.band == "alarm" ? 2 : m.band == "warning" ? 1 : 0;
+    const std::string text = fmt::format("spread {} ({})", fixed(m.spread, 1, "%"), m.band);
+    return level ? p.level(level, text) : text;
+}
+
+}  // namespace
+
+std::string renderStatusText(const StatusModel& m, bool colour)
+{
+    const Palette p{colour};
+    std::string out;
+    const std::string name = m.customName.empty() ? "Battery Aggregator" : m.customName;
+    out += fmt::format("{}  instance {}  {} pack(s) online\n", p.bold(cell(name, 40)), fixed(m.deviceInstance, 0, ""),
+                       fixed(m.packsOnline, 0, ""));
+    out += fmt::format("  SOC {}  {}  {}  {}  {}  {}\n", p.bold(fixed(m.soc, 1, "%")), fixed(m.voltage, 2, "V"),
+                       fixed(m.current, 1, "A"), fixed(m.power, 0, "W"), fixed(m.temperature, 1, "°C"), bandText(m, p));
+    out += fmt::format("  CVL {:>7}  CCL {:>7} {}\n", fixed(m.cvl, 2, "V"), p.bold(fixed(m.ccl, 1, "A")),
+                       p.dim(cell(m.chargeLimitation, 50)));
+    out += fmt::format("               DCL {:>7} {}\n", p.bold(fixed(m.dcl, 1, "A")),
+                       p.dim(cell(m.dischargeLimitation, 50)));
+    std::string alarms;
+    for (const auto& [alarm, level] : m.alarms)
+        alarms += " " + p.level(level, fmt::format("{}({})", alarm, level >= 2 ? "alarm" : "warning"));
+    out += "  Alarms:" + (alarms.empty() ? std::string(" none") : alarms) + "\n\n";
+
+    out += p.dim(fmt::format("  {:<11} {:<10} {:>6} {:>6} {:>7} {:>5} {:>11} {:>5} {:>5} {}\n", "Pack", "State", "SOC",
+                             "Volt", "Curr", "Temp", "Cell V", "CCL", "DCL", "CD"));
+    for (const auto& r : m.packs) {
+        const std::string cells =
+            r.minCell && r.maxCell ? fmt::format("{:.3f}-{:.3f}", *r.minCell, *r.maxCell) : std::string("-");
+        // Pad the state before colouring it: escape codes have no width.
+        const std::string state = p.state(fmt::format("{:<10}", cell(r.state, 10)));
+        out += fmt::format("  {:<11} {} {:>6} {:>6} {:>7} {:>5} {:>11} {:>5} {:>5} {}{}\n", cell(r.label, 11), state,
+                           fixed(r.soc, 1, "%"), fixed(r.voltage, 2, "V"), fixed(r.current, 1, "A"),
+                           fixed(r.temperature, 1, ""), cells, fixed(r.ccl, 1, ""), fixed(r.dcl, 1, ""),
+                           flag(r.allowCharge), flag(r.allowDischarge));
+        std::string detail = "    " + cell(r.service, 60);
+        if (r.rejectedValues && *r.rejectedValues > 0) detail += fmt::format("  {:.0f} bad values", *r.rejectedValues);
+        out += p.dim(detail) + "\n";
+    }
+    if (m.packs.empty()) out += "  (no battery service seen)\n";
+    return out;
+}
+
+std::string renderStatusJson(const StatusModel& m)
+{
+    using nlohmann::json;
+    auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    json alarms = json::object();
+    for (const auto& [name, level] : m.alarms) alarms[name] = level;
+    json packs = json::array();
+    for (const auto& r : m.packs)
+        packs.push_back({{"slot", r.slot},
+                         {"label", r.label},
+                         {"service", r.service},
+                         {"state", r.state},
+                         {"soc", num(r.soc)},
+                         {"voltage", num(r.voltage)},
+                         {"current", num(r.current)},
+                         {"temperature", num(r.temperature)},
+                         {"min_cell_voltage", num(r.minCell)},
+                         {"max_cell_voltage", num(r.maxCell)},
+                         {"ccl", num(r.ccl)},
+                         {"dcl", num(r.dcl)},
+                         {"allow_to_charge", num(r.allowCharge)},
+                         {"allow_to_discharge", num(r.allowDischarge)},
+                         {"rejected_values", num(r.rejectedValues)}});
+    const json out = {{"service", m.service},
+                      {"custom_name", m.customName},
+                      {"device_instance", num(m.deviceInstance)},
+                      {"packs_online", num(m.packsOnline)},
+                      {"soc", num(m.soc)},
+                      {"voltage", num(m.voltage)},
+                      {"current", num(m.current)},
+                      {"power", num(m.power)},
+                      {"temperature", num(m.temperature)},
+                      {"max_charge_voltage", num(m.cvl)},
+                      {"max_charge_current", num(m.ccl)},
+                      {"max_discharge_current", num(m.dcl)},
+                      {"charge_limitation", m.chargeLimitation},
+                      {"discharge_limitation", m.dischargeLimitation},
+                      {"soc_spread", num(m.spread)},
+                      {"imbalance_band", m.band},
+                      {"alarms", alarms},
+                      {"packs", packs}};
+    return out.dump(2) + "\n";
+}
+
+}  // namespace bagg

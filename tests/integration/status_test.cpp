@@ -1,0 +1,160 @@
+// `dbus-battery-aggregator status` against the running service, and scripts/demo.
+
+#include "aggregator_fixture.h"
+
+#include <nlohmann/json.hpp>
+
+#include <dirent.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace bagg::test {
+namespace {
+
+class Status : public AggregatorFixture {
+protected:
+    // Runs `dbus-battery-aggregator status ARGS` to completion; its exit status and output.
+    std::pair<std::optional<int>, std::string> status(std::vector<std::string> args, std::chrono::milliseconds timeout = 5s)
+    {
+        args.insert(args.begin(), {daemonPath(), "status"});
+        auto& p = start("status-" + std::to_string(processes_.size()), args);
+        const auto code = p.waitExit(timeout);
+        return {code, p.log()};
+    }
+
+    void startBank()
+    {
+        startSim({"--packs", "3", "--soc", "70,80,90", "--no-drift"});
+        ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-12.5)), 0);
+        ASSERT_EQ(client_.setValue(sim(3), "/System/MinCellVoltage", sdbus::Variant(3.117)), 0);
+        startDaemon();
+        ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+        ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-12.5)));
+    }
+
+    std::string aggregateText(const std::string& path) { return client_.getText(kAggregate, path); }
+};
+
+TEST_F(Status, TableShowsThePacksAndTheAggregate)
+{
+    startBank();
+    const auto [code, out] = status({});
+    ASSERT_EQ(code, std::optional<int>(0)) << out;
+    EXPECT_EQ(out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
+    for (const std::string& expected :
+         {aggregateText("/Soc"), aggregateText("/Dc/0/Voltage"), aggregateText("/Dc/0/Current"),
+          aggregateText("/Info/MaxChargeCurrent"), aggregateText("/Info/MaxDischargeCurrent"),
+          std::string("imbalance 20.0% > 15%: 99.0 A of 150 A"), std::string("CellImbalance(warning)"),
+          std::string("spread 20.0% (warning)"), std::string("Sim 1"), std::string("Sim 3"),
+          std::string("com.victronenergy.battery.sim2"), std::string("3.117-")})
+        EXPECT_NE(out.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << out;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+        // Columns, not bytes: the degree sign and the multiplication sign take two bytes for one column.
+        std::size_t columns = 0;
+        for (unsigned char c : line) columns += (c & 0xC0) != 0x80;
+        EXPECT_LE(columns, 80u) << line;
+    }
+}
+
+TEST_F(Status, JsonHoldsTheSameNumbersAsTheBus)
+{
+    startBank();
+    const auto [code, out] = status({"--json"});
+    ASSERT_EQ(code, std::optional<int>(0)) << out;
+    const auto j = nlohmann::json::parse(out);
+    EXPECT_EQ(j["soc"].get<double>(), *asNumber(aggregateValue("/Soc")));
+    EXPECT_EQ(j["voltage"].get<double>(), *asNumber(aggregateValue("/Dc/0/Voltage")));
+    EXPECT_EQ(j["current"].get<double>(), -12.5);
+    EXPECT_EQ(j["max_charge_current"].get<double>(), *asNumber(aggregateValue("/Info/MaxChargeCurrent")));
+    EXPECT_EQ(j["max_discharge_current"].get<double>(), 300.0);
+    EXPECT_EQ(j["packs_online"].get<double>(), 3.0);
+    EXPECT_EQ(j["alarms"]["CellImbalance"].get<int>(), 1);
+    ASSERT_EQ(j["packs"].size(), 3u);
+    EXPECT_EQ(j["packs"][1]["service"].get<std::string>(), sim(2));
+    EXPECT_EQ(j["packs"][1]["current"].get<double>(), -12.5);
+    EXPECT_EQ(j["packs"][2]["min_cell_voltage"].get<double>(), 3.117);
+    EXPECT_EQ(j["packs"][0]["state"].get<std::string>(), "online");
+}
+
+TEST_F(Status, WatchRefreshesAndFollowsChanges)
+{
+    startBank();
+    auto& watch = start("watch", {daemonPath(), "status", "--watch", "--json", "--count", "30", "--interval", "0.1"});
+    ASSERT_TRUE(client_.waitFor([&] { return watch.log().find("\"soc\": 70.0") != std::string::npos; }));
+    ASSERT_EQ(client_.setValue(sim(1), "/Soc", sdbus::Variant(75.5)), 0);
+    ASSERT_TRUE(watch.waitExit(20s).has_value());
+    EXPECT_NE(watch.log().find("\"soc\": 75.5"), std::string::npos);
+    EXPECT_NE(watch.log().find("\"soc\": 70.0"), std::string::npos);
+}
+
+TEST_F(Status, MissingAggregatorGivesOneLineAndFailsFast)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const auto [code, out] = status({}, 5s);
+    ASSERT_TRUE(code.has_value()) << "status hung";
+    EXPECT_NE(*code, 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+    EXPECT_EQ(out, "dbus-battery-aggregator is not running: com.victronenergy.battery.aggregate is not on the bus\n");
+}
+
+// Processes whose environment points at a demo's private bus.
+std::vector<int> demoProcesses()
+{
+    std::vector<int> pids;
+    DIR* proc = opendir("/proc");
+    while (dirent* e = readdir(proc)) {
+        const int pid = std::atoi(e->d_name);
+        if (pid <= 0) continue;
+        std::ifstream env("/proc/" + std::string(e->d_name) + "/environ");
+        std::stringstream s;
+        s << env.rdbuf();
+        if (s.str().find("DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/bagg-demo.") != std::string::npos) pids.push_back(pid);
+    }
+    closedir(proc);
+    return pids;
+}
+
+std::size_t demoTempDirs()
+{
+    std::size_t n = 0;
+    DIR* tmp = opendir("/tmp");
+    while (dirent* e = readdir(tmp)) n += std::string(e->d_name).rfind("bagg-demo.", 0) == 0;
+    closedir(tmp);
+    return n;
+}
+
+// Both runs in one test: two demos side by side would see each other's processes.
+TEST(Demo, RunsAndLeavesNothingBehindWhenDoneOrInterrupted)
+{
+    TempDir dir;
+    const std::string demo = std::string(BAGG_SOURCE_DIR) + "/scripts/demo";
+    const std::string bin = daemonPath().substr(0, daemonPath().rfind('/'));
+    const std::size_t tempDirsBefore = demoTempDirs();
+    {
+        ChildProcess run({"/bin/bash", demo, "--no-story", "--seconds", "2", "--bin-dir", bin}, dir.file("bounded.log"));
+        const auto code = run.waitExit(60s);
+        ASSERT_EQ(code, std::optional<int>(0)) << run.log();
+        EXPECT_NE(run.log().find("3 pack(s) online"), std::string::npos) << run.log();
+        EXPECT_NE(run.log().find("com.victronenergy.battery.sim3"), std::string::npos);
+        EXPECT_TRUE(demoProcesses().empty());
+    }
+    {
+        ChildProcess run({"/bin/bash", demo, "--no-story", "--bin-dir", bin}, dir.file("interrupted.log"));
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (run.log().find("pack(s) online") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(50ms);
+        ASSERT_NE(run.log().find("pack(s) online"), std::string::npos) << run.log();
+        ASSERT_FALSE(demoProcesses().empty());
+        const auto code = run.stop(SIGINT, 10s);
+        ASSERT_TRUE(code.has_value()) << "demo did not stop on Ctrl-C";
+        EXPECT_TRUE(demoProcesses().empty()) << "left processes behind";
+    }
+    EXPECT_EQ(demoTempDirs(), tempDirsBefore) << "left its temp dir behind";
+}
+
+}  // namespace
+}  // namespace bagg::test
