@@ -5,13 +5,28 @@
 #include <spdlog/spdlog.h>
 
 namespace bagg {
+namespace {
+
+std::chrono::microseconds seconds(double s) { return std::chrono::microseconds(static_cast<long long>(s * 1e6)); }
+
+// What the aggregate cannot do without; a pack lacking them is `invalid`.
+bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
+
+bool away(PackStatus s)
+{
+    return s == PackStatus::Gone || s == PackStatus::Unresponsive || s == PackStatus::Disconnected;
+}
+
+}  // namespace
 
 const char* statusName(PackStatus s)
 {
     switch (s) {
     case PackStatus::Connecting: return "connecting";
     case PackStatus::Online: return "online";
+    case PackStatus::Unresponsive: return "unresponsive";
     case PackStatus::Disconnected: return "disconnected";
+    case PackStatus::Invalid: return "invalid";
     case PackStatus::Excluded: return "excluded";
     case PackStatus::Gone: return "gone";
     }
@@ -42,8 +57,9 @@ void BatteryBank::onAppeared(const std::string& service, const std::string& owne
     if (k.reader && k.reader->uniqueName() == owner) return;  // ListNames and NameOwnerChanged both told us
     if (k.reader) retired_.push_back(std::move(k.reader));
     spdlog::info("battery {} appeared ({})", service, owner);
+    const LivenessConfig liveness{seconds(config_.batteries.livenessInterval), seconds(config_.batteries.livenessTimeout)};
     k.reader = std::make_unique<PackReader>(loop_, connection_, service, owner, config_.aggregation.plausibility,
-                                            onChanged_);
+                                            liveness, onChanged_);
     reaper_.trigger();
     onChanged_();
 }
@@ -52,29 +68,56 @@ void BatteryBank::onVanished(const std::string& service)
 {
     auto it = packs_.find(service);
     if (it == packs_.end() || !it->second.reader) return;
-    Known& k = it->second;
-    spdlog::warn("battery {} ({}) left the bus", k.reader->state().label(), service);
-    if (k.reader->ready()) {
-        k.lastSeen = k.reader->state().snapshot();
-        k.lastSeen->online = false;
-    }
-    retired_.push_back(std::move(k.reader));
+    spdlog::warn("battery {} ({}) left the bus", it->second.reader->state().label(), service);
+    retired_.push_back(std::move(it->second.reader));
     reaper_.trigger();
     onChanged_();
 }
 
-bool BatteryBank::included(const PackReader& r) const
-{
-    const auto& s = r.state();
-    return isIncluded(config_.batteries, s.service(), s.customName(), s.serial());
-}
-
-PackStatus BatteryBank::status(const Known& k) const
+PackStatus BatteryBank::evaluate(const Known& k) const
 {
     if (!k.reader) return PackStatus::Gone;
-    if (!included(*k.reader)) return PackStatus::Excluded;
+    const auto& s = k.reader->state();
+    if (!isIncluded(config_.batteries, s.service(), s.customName(), s.serial())) return PackStatus::Excluded;
     if (!k.reader->ready()) return PackStatus::Connecting;
-    return k.reader->state().connected() ? PackStatus::Online : PackStatus::Disconnected;
+    if (k.reader->unresponsive()) return PackStatus::Unresponsive;
+    if (!s.connected()) return PackStatus::Disconnected;
+    if (!hasEssentials(s.snapshot())) return PackStatus::Invalid;
+    return PackStatus::Online;
+}
+
+void BatteryBank::refresh(std::chrono::microseconds now)
+{
+    const auto grace = seconds(config_.batteries.reconnectGrace);
+    for (auto& [service, k] : packs_) {
+        const PackStatus before = k.status;
+        k.status = evaluate(k);
+        if (k.status == PackStatus::Online) {
+            k.lastGood = k.reader->state().snapshot();
+            k.serial = k.reader->state().serial();
+            k.awaySince.reset();
+            k.presence = PackPresence::Online;
+        } else if (away(k.status) || (k.status == PackStatus::Connecting && k.awaySince)) {
+            // Away, or back on the bus but not read yet: held while the grace lasts, if it was ever good.
+            if (!k.awaySince) k.awaySince = now;
+            const bool inGrace = k.lastGood && now - *k.awaySince < grace;
+            if (k.presence == PackPresence::Held && !inGrace)
+                spdlog::warn("battery {} ({}) away for {:g} s: dropped from the aggregate", k.lastGood->label, service,
+                             config_.batteries.reconnectGrace);
+            k.presence = inGrace ? PackPresence::Held : PackPresence::Offline;
+        } else {
+            k.presence = PackPresence::Offline;
+        }
+        if (k.status != before && k.status != PackStatus::Connecting)
+            spdlog::info("battery {} ({}): {}", k.lastGood ? k.lastGood->label : service, service, statusName(k.status));
+    }
+    // Same /Serial online under another service name: the held entry is that pack, counted once, as the new one.
+    for (auto& [service, k] : packs_) {
+        if (k.presence != PackPresence::Held || k.serial.empty()) continue;
+        for (const auto& [otherService, other] : packs_)
+            if (otherService != service && other.status == PackStatus::Online && other.serial == k.serial)
+                k.presence = PackPresence::Offline;
+    }
 }
 
 std::vector<PackSnapshot> BatteryBank::snapshots() const
@@ -82,16 +125,18 @@ std::vector<PackSnapshot> BatteryBank::snapshots() const
     std::vector<PackSnapshot> out;
     out.reserve(packs_.size());
     for (const auto& [service, k] : packs_) {
-        switch (status(k)) {
-        case PackStatus::Online: out.push_back(k.reader->state().snapshot()); break;
-        case PackStatus::Disconnected:
+        if (k.status == PackStatus::Excluded) continue;
+        if (k.presence == PackPresence::Online) {
             out.push_back(k.reader->state().snapshot());
-            out.back().online = false;
-            break;
-        case PackStatus::Gone:
-            if (k.lastSeen) out.push_back(*k.lastSeen);
-            break;
-        default: break;
+        } else if (k.lastGood) {
+            out.push_back(*k.lastGood);
+            out.back().presence = k.presence;
+        } else if (k.status != PackStatus::Connecting) {
+            // Never good (invalid from the start): one offline module, no values.
+            PackSnapshot s;
+            s.service = service;
+            s.presence = PackPresence::Offline;
+            out.push_back(std::move(s));
         }
     }
     return out;
@@ -105,13 +150,14 @@ std::vector<PackEntry> BatteryBank::entries() const
         PackEntry e;
         e.slot = k.slot;
         e.service = service;
-        e.status = status(k);
+        e.status = k.status;
+        e.presence = k.presence;
         if (k.reader) {
             e.label = k.reader->state().label();
             e.rejectedValues = k.reader->state().rejectedValues();
-            if (e.status == PackStatus::Online) e.values = &k.reader->state().snapshot();
-        } else if (k.lastSeen) {
-            e.label = k.lastSeen->label;
+            if (k.status == PackStatus::Online) e.values = &k.reader->state().snapshot();
+        } else if (k.lastGood) {
+            e.label = k.lastGood->label;
         }
         out.push_back(std::move(e));
     }

@@ -1,6 +1,8 @@
 #pragma once
-// The set of battery services on the bus: one PackReader per service that may take part, the
-// last state of packs that left, and a stable diagnostics slot (/Batteries/<n>) per service.
+// The set of battery services on the bus and the health of each: one PackReader per service that
+// may take part, the last state of packs that are away, and a stable diagnostics slot
+// (/Batteries/<n>) per service. Decides how each pack takes part in the aggregate (PackPresence):
+// a pack that left or stopped answering is held for `reconnect_grace`, then dropped.
 
 #include "bagg/config/config.h"
 #include "bagg/core/pack_snapshot.h"
@@ -8,6 +10,7 @@
 #include "dbus/pack_reader.h"
 #include "event/event_loop.h"
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,7 +22,7 @@ namespace bagg {
 
 inline constexpr const char* kBatteryNamespace = "com.victronenergy.battery";
 
-enum class PackStatus { Connecting, Online, Disconnected, Excluded, Gone };
+enum class PackStatus { Connecting, Online, Unresponsive, Disconnected, Invalid, Excluded, Gone };
 const char* statusName(PackStatus s);
 
 struct PackEntry {
@@ -27,6 +30,7 @@ struct PackEntry {
     std::string service;
     std::string label;
     PackStatus status = PackStatus::Connecting;
+    PackPresence presence = PackPresence::Offline;
     const PackSnapshot* values = nullptr;  // the pack's current values while it is online, else null
     int rejectedValues = 0;                // values refused as garbage since it appeared
 };
@@ -39,21 +43,26 @@ public:
     BatteryBank(const BatteryBank&) = delete;
     BatteryBank& operator=(const BatteryBank&) = delete;
 
-    // The packs of the aggregate: online ones, and gone ones (online = false) for module counts.
+    // Re-evaluates every pack's health at `now` (monotonic): call before snapshots()/entries().
+    void refresh(std::chrono::microseconds now);
+    // The packs of the aggregate with their presence; excluded and never-read packs are left out.
     std::vector<PackSnapshot> snapshots() const;
     std::vector<PackEntry> entries() const;
 
 private:
     struct Known {
         int slot = 0;
-        std::unique_ptr<PackReader> reader;  // null: gone
-        std::optional<PackSnapshot> lastSeen;  // kept when it leaves
+        std::unique_ptr<PackReader> reader;    // null: gone
+        std::optional<PackSnapshot> lastGood;  // last values while online: what is held when it is away
+        std::string serial;                    // its /Serial while online, to recognise it under a new name
+        std::optional<std::chrono::microseconds> awaySince;
+        PackStatus status = PackStatus::Connecting;
+        PackPresence presence = PackPresence::Offline;
     };
 
     void onAppeared(const std::string& service, const std::string& owner);
     void onVanished(const std::string& service);
-    PackStatus status(const Known& k) const;
-    bool included(const PackReader& r) const;
+    PackStatus evaluate(const Known& k) const;
 
     EventLoop& loop_;
     sdbus::IConnection& connection_;

@@ -5,6 +5,9 @@
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 
@@ -41,6 +44,22 @@ std::vector<SettingsClient::Setting> settingsFor(const Config& c)
     return out;
 }
 
+constexpr auto kHeartbeat = std::chrono::seconds(1);
+
+std::chrono::microseconds seconds(double s) { return std::chrono::microseconds(static_cast<long long>(s * 1e6)); }
+
+// The backstop of the watchdog, outside the loop: if the loop itself hangs (a blocking call that
+// never returns), nothing in it can notice. alarm() is re-armed at every publish; when it fires we
+// leave with a message and a non-zero status, and daemontools restarts us.
+extern "C" void onWatchdogAlarm(int)
+{
+    static const char message[] = "critical watchdog: the event loop is stuck; exiting for a restart\n";
+    (void)!::write(STDERR_FILENO, message, sizeof(message) - 1);
+    ::_exit(5);
+}
+
+unsigned alarmSeconds(double watchdogTimeout) { return static_cast<unsigned>(std::ceil(watchdogTimeout)) + 1; }
+
 }  // namespace
 
 Daemon::Daemon(Config config)
@@ -65,15 +84,41 @@ Daemon::Daemon(Config config)
                                         config_.service.settingsTimeout, config_.service.preferredInstance);
                            claimName("settings timeout");
                        }),
+      heartbeat_(loop_, [this] { heartbeat(); }),
       sigterm_(loop_, SIGTERM, [this] { stop(0); }),
       sigint_(loop_, SIGINT, [this] { stop(0); })
 {
     exporter_.set("/LogLevel", config_.logging.level);
+    if (!config_.service.stateFile.empty()) {
+        const StateLoad load = loadState(config_.service.stateFile);
+        if (!load.problem.empty())
+            spdlog::error("state file {}: {}; starting from the safe default (balanced band, re-entered at once "
+                          "if the spread says otherwise)", config_.service.stateFile, load.problem);
+        else if (!load.missing)
+            spdlog::info("state from {}: imbalance band {}", config_.service.stateFile,
+                         static_cast<int>(load.state.imbalanceBand));
+        state_.imbalance.spreadBand = load.state.imbalanceBand;
+        savedState_ = load.state;
+        // A damaged file is replaced by the default at once.
+        if (!load.problem.empty())
+            if (const auto error = saveState(config_.service.stateFile, load.state); !error.empty())
+                spdlog::warn("run-time state not kept: {}", error);
+    }
+    struct sigaction sa {};
+    sa.sa_handler = onWatchdogAlarm;
+    sigaction(SIGALRM, &sa, nullptr);
+}
+
+Daemon::~Daemon()
+{
+    ::alarm(0);
+    signal(SIGALRM, SIG_DFL);
 }
 
 int Daemon::run()
 {
     recompute();
+    heartbeat_.schedule(kHeartbeat);
     if (config_.service.deviceInstance) {
         claimName("fixed device instance");
     } else {
@@ -126,8 +171,23 @@ bool Daemon::onCustomName(const std::string& name)
     return true;
 }
 
+// Once a second: health (grace periods end without any event), the watchdog, and a recompute.
+void Daemon::heartbeat()
+{
+    heartbeat_.schedule(kHeartbeat);
+    const auto sincePublished = loop_.now() - lastPublished_;
+    if (sincePublished > seconds(config_.service.watchdogTimeout)) {
+        spdlog::critical("watchdog: nothing published for {} s; exiting so that the supervisor restarts us",
+                         std::chrono::duration_cast<std::chrono::seconds>(sincePublished).count());
+        loop_.exit(4);
+        return;
+    }
+    recompute_.trigger();
+}
+
 void Daemon::recompute()
 {
+    bank_.refresh(loop_.now());
     const auto packs = bank_.snapshots();
     const AggregateResult result = aggregate(packs, config_.aggregation, state_);
     service_.update(result, bank_.entries());
@@ -137,6 +197,23 @@ void Daemon::recompute()
                       result.packsOnline, result.soc.value_or(-1), result.maxChargeCurrent.value_or(-1),
                       result.chargeLimitation, exporter_.pendingChanges());
     exporter_.publish();
+    lastPublished_ = loop_.now();
+    ::alarm(alarmSeconds(config_.service.watchdogTimeout));
+    persistState();
+}
+
+// Written only when the state changes (rarely: a band change), to spare the GX's flash.
+void Daemon::persistState()
+{
+    const RuntimeState now{state_.imbalance.spreadBand};
+    if (config_.service.stateFile.empty() || now == savedState_) return;
+    savedState_ = now;
+    if (const auto error = saveState(config_.service.stateFile, now); !error.empty()) {
+        if (stateWritable_) spdlog::warn("run-time state not kept: {}", error);
+        stateWritable_ = false;
+        return;
+    }
+    stateWritable_ = true;
 }
 
 void Daemon::stop(int code)

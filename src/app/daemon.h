@@ -4,6 +4,7 @@
 
 #include "aggregate_service.h"
 #include "battery_bank.h"
+#include "state_file.h"
 
 #include "bagg/config/config.h"
 #include "bagg/core/aggregate.h"
@@ -23,6 +24,7 @@ namespace bagg {
 class Daemon {
 public:
     explicit Daemon(Config config);
+    ~Daemon();
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
 
@@ -31,6 +33,8 @@ public:
 
 private:
     void recompute();
+    void heartbeat();
+    void persistState();
     void claimName(const char* why);
     void onSetting(const std::string& path, const Value& value);
     bool onCustomName(const std::string& name);
@@ -47,6 +51,10 @@ private:
     BatteryBank bank_;
     SettingsClient settings_;
     TimerEvent settingsTimeout_;
+    TimerEvent heartbeat_;
+    std::chrono::microseconds lastPublished_{0};
+    RuntimeState savedState_;
+    bool stateWritable_ = true;
     SignalEvent sigterm_;
     SignalEvent sigint_;
     bool nameClaimed_ = false;

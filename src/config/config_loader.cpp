@@ -106,6 +106,10 @@ void crossCheck(ParseContext& ctx)
               keyName("imbalance", "alarm_current"),
               fmt::format("alarm_current {:g} A exceeds nominal_charge_current {:g} A", *im.alarmCurrent,
                           *c.aggregation.nominalChargeCurrent));
+    check(c.batteries.livenessTimeout < c.batteries.livenessInterval, keyName("batteries", "liveness_interval"),
+          keyName("batteries", "liveness_timeout"),
+          fmt::format("liveness_timeout {:g} s must be shorter than liveness_interval {:g} s", c.batteries.livenessTimeout,
+                      c.batteries.livenessInterval));
     if (!c.batteries.include.empty())
         for (const auto& name : c.batteries.include)
             for (const auto& ex : c.batteries.exclude)

@@ -148,6 +148,34 @@ KeySpec boolean(std::string_view section, std::string_view name, bool ServiceCon
             [=](const Config& c) { return std::string(c.service.*member ? "true" : "false"); }};
 }
 
+std::string parseWhole(std::string_view value, double lo, double hi, int& out)
+{
+    double v = 0;
+    auto err = parseNumber(value, lo, hi, "", v);
+    if (!err.empty()) return err;
+    if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
+    out = static_cast<int>(v);
+    return {};
+}
+
+template <typename Access>
+KeySpec wholeNumber(std::string_view section, std::string_view name, double lo, double hi, Access at)
+{
+    return {section, name, [=](std::string_view value, Config& c) { return parseWhole(value, lo, hi, at(c)); },
+            [=](const Config& c) { return std::to_string(at(c)); }};
+}
+
+template <typename Access>
+KeySpec text(std::string_view section, std::string_view name, Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                at(c) = trim(value);
+                return {};
+            },
+            [=](const Config& c) { return at(c); }};
+}
+
 KeySpec cellAlarms()
 {
     return {"imbalance", "cell_alarms",
@@ -177,30 +205,15 @@ KeySpec deviceInstance()
                     c.service.deviceInstance.reset();
                     return {};
                 }
-                double v = 0;
-                auto err = parseNumber(value, 0, 999, "", v);
-                if (!err.empty()) return err + " and not 'auto'";
-                if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
-                c.service.deviceInstance = static_cast<int>(v);
+                int n = 0;
+                auto err = parseWhole(value, 0, 999, n);
+                if (!err.empty()) return err + (err.find("whole") == std::string::npos ? " and not 'auto'" : "");
+                c.service.deviceInstance = n;
                 return {};
             },
             [](const Config& c) {
                 return c.service.deviceInstance ? std::to_string(*c.service.deviceInstance) : std::string("auto");
             }};
-}
-
-KeySpec preferredInstance()
-{
-    return {"service", "preferred_instance",
-            [](std::string_view value, Config& c) -> std::string {
-                double v = 0;
-                auto err = parseNumber(value, 0, 999, "", v);
-                if (!err.empty()) return err;
-                if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
-                c.service.preferredInstance = static_cast<int>(v);
-                return {};
-            },
-            [](const Config& c) { return std::to_string(c.service.preferredInstance); }};
 }
 
 KeySpec logLevel()
@@ -221,12 +234,18 @@ std::vector<KeySpec> buildSchema()
     constexpr double kMaxAmps = 10000, kMaxVolts = 1000, kMaxAh = 1000000;
     return {
         deviceInstance(),
-        preferredInstance(),
+        wholeNumber("service", "preferred_instance", 0, 999, [](auto& c) -> auto& { return c.service.preferredInstance; }),
         boolean("service", "per_leaf_signals", &ServiceConfig::perLeafSignals),
         number("service", "settings_timeout", 1, 600, "s", [](auto& c) -> auto& { return c.service.settingsTimeout; }),
+        number("service", "watchdog_timeout", 2, 600, "s", [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
+        text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 
         stringList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),
         stringList("batteries", "include", [](auto& c) -> auto& { return c.batteries.include; }),
+        wholeNumber("batteries", "expected_packs", 0, 64, [](auto& c) -> auto& { return c.aggregation.expectedPacks; }),
+        number("batteries", "reconnect_grace", 0, 3600, "s", [](auto& c) -> auto& { return c.batteries.reconnectGrace; }),
+        number("batteries", "liveness_interval", 0.1, 3600, "s", [](auto& c) -> auto& { return c.batteries.livenessInterval; }),
+        number("batteries", "liveness_timeout", 0.05, 60, "s", [](auto& c) -> auto& { return c.batteries.livenessTimeout; }),
 
         choice<SocMode>("aggregation", "soc_mode",
                         {{"min", SocMode::Min}, {"mean", SocMode::Mean}, {"weighted", SocMode::Weighted}},

@@ -109,10 +109,10 @@ void aggregateCells(const Packs& packs, AggregateResult& r)
 
 int count(const PackSnapshot& p, Quantity q) { return static_cast<int>(p.get(q).value_or(0.0)); }
 
-void countModules(const std::vector<PackSnapshot>& all, AggregateResult& r)
+void countModules(const std::vector<PackSnapshot>& all, int expectedPacks, AggregateResult& r)
 {
     for (const auto& p : all) {
-        if (!p.online) {
+        if (p.presence != PackPresence::Online) {
             // Everything an absent pack had is offline now; a pack that never said counts as one module.
             const int known = count(p, Quantity::ModulesOnline) + count(p, Quantity::ModulesOffline);
             r.modulesOffline += known > 0 ? known : 1;
@@ -123,6 +123,20 @@ void countModules(const std::vector<PackSnapshot>& all, AggregateResult& r)
         r.modulesBlockingCharge += count(p, Quantity::ModulesBlockingCharge);
         r.modulesBlockingDischarge += count(p, Quantity::ModulesBlockingDischarge);
     }
+    // Packs we were told to expect but have never seen: one offline module each.
+    r.modulesOffline += std::max(0, expectedPacks - static_cast<int>(all.size()));
+}
+
+// /Alarms/BmsCable says a BMS is missing: a warning while the missing ones are within their
+// reconnect grace, an alarm after it, and always an alarm when no BMS is left at all.
+void missingPacksAlarm(int online, int held, int expected, AggregateResult& r)
+{
+    int level = 0;
+    if (online == 0) level = held > 0 ? 1 : 2;
+    else if (online < expected) level = online + held >= expected ? 1 : 2;
+    auto& alarm = r.alarms[index(Alarm::BmsCable)];
+    // With expected_packs set the path is always valid: 0 says "all there".
+    if (level > 0 || alarm || expected > 0) alarm = std::max(alarm.value_or(0), level);
 }
 
 void mergeAlarms(const Packs& packs, AggregateResult& r)
@@ -136,28 +150,35 @@ void mergeAlarms(const Packs& packs, AggregateResult& r)
 
 AggregateResult aggregate(const std::vector<PackSnapshot>& all, const AggregationConfig& config, AggregatorState& state)
 {
-    Packs online;
-    for (const auto& p : all)
-        if (p.online) online.push_back(&p);
+    // Online packs count for everything; held ones (briefly away) only for what changes slowly and
+    // was true a moment ago: SOC and capacity. Never for limits, measurements or alarms.
+    Packs online, socPacks;
+    for (const auto& p : all) {
+        if (p.presence == PackPresence::Online) online.push_back(&p);
+        if (p.presence != PackPresence::Offline) socPacks.push_back(&p);
+    }
+    const int held = static_cast<int>(socPacks.size() - online.size());
 
     AggregateResult r;
     r.packsOnline = static_cast<int>(online.size());
-    r.soc = aggregateSoc(online, config.socMode);
+    r.packsHeld = held;
+    r.soc = aggregateSoc(socPacks, config.socMode);
     r.voltage = mean(online, Quantity::Voltage);
     r.current = sum(online, Quantity::Current);
     r.power = aggregatePower(online, r);
     r.temperature = config.temperatureMode == TemperatureMode::Max ? maximum(online, Quantity::Temperature)
                                                                    : mean(online, Quantity::Temperature);
-    r.capacity = sum(online, Quantity::Capacity);
-    r.installedCapacity = config.installedCapacity ? config.installedCapacity : sum(online, Quantity::InstalledCapacity);
-    r.consumedAmphours = sum(online, Quantity::ConsumedAmphours);
+    r.capacity = sum(socPacks, Quantity::Capacity);
+    r.installedCapacity = config.installedCapacity ? config.installedCapacity : sum(socPacks, Quantity::InstalledCapacity);
+    r.consumedAmphours = sum(socPacks, Quantity::ConsumedAmphours);
     r.timeToGo = timeToGo(r);
     aggregateCells(online, r);
-    countModules(all, r);
+    countModules(all, config.expectedPacks, r);
     mergeAlarms(online, r);
+    missingPacksAlarm(r.packsOnline, held, config.expectedPacks, r);
 
-    const auto lowest = minimum(online, Quantity::Soc);
-    const auto highest = maximum(online, Quantity::Soc);
+    const auto lowest = minimum(socPacks, Quantity::Soc);
+    const auto highest = maximum(socPacks, Quantity::Soc);
     if (lowest && highest) r.socSpread = *highest - *lowest;
 
     applyChargePolicy(online, config, state.imbalance, r);

@@ -88,10 +88,11 @@ void applyChargePolicy(const Packs& online, const AggregationConfig& config, Imb
 {
     chargeVoltage(online, config, r);
     if (online.empty()) {
-        // Nothing to protect is visible: allow no current at all rather than guess.
+        // No BMS to tell us what is safe: allow no current at all rather than guess.
         r.maxChargeCurrent = 0.0;
         r.maxDischargeCurrent = 0.0;
-        r.chargeLimitation = r.dischargeLimitation = "no battery online";
+        r.chargeLimitation = r.dischargeLimitation =
+            r.packsHeld > 0 ? fmt::format("no battery online ({} reconnecting)", r.packsHeld) : "no battery online";
         return;
     }
     chargeCurrent(online, config, state, r);

@@ -25,15 +25,19 @@ bool isMissingMethod(const sdbus::Error& e)
 }  // namespace
 
 PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-                       const PlausibilityConfig& limits, std::function<void()> onChanged)
+                       const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged)
     : uniqueName_(std::move(uniqueName)),
       limits_(limits),
       onChanged_(std::move(onChanged)),
       state_(std::move(service)),
+      liveness_(liveness),
       root_(sdbus::createProxy(connection, uniqueName_, "/")),
-      retry_(loop, [this] { requestItems(); })
+      connected_(sdbus::createProxy(connection, uniqueName_, "/Connected")),
+      retry_(loop, [this] { requestItems(); }),
+      livenessTimer_(loop, [this] { checkLiveness(); })
 {
     root_->finishRegistration();
+    connected_->finishRegistration();
     // Keyed on the unique name: the bus daemon sends us only this service's signals, and a
     // well-known name could not be matched on our side (signals carry the unique sender).
     match_ = connection.addMatch("type='signal',sender='" + uniqueName_ + "',interface='com.victronenergy.BusItem'",
@@ -41,9 +45,41 @@ PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::str
                                      guardedCallback("battery signal", [&] { onSignal(msg); });
                                  });
     requestItems();
+    livenessTimer_.schedule(liveness_.interval);
 }
 
 PackReader::~PackReader() = default;
+
+void PackReader::checkLiveness()
+{
+    livenessTimer_.schedule(liveness_.interval);
+    if (livenessPending_) return;  // the previous call still runs (its timeout is shorter than the interval)
+    livenessPending_ = true;
+    auto call = connected_->createMethodCall(kBusItemInterface, "GetValue");
+    connected_->callMethod(
+        call,
+        [this](sdbus::MethodReply&, const sdbus::Error* error) {
+            guardedCallback("liveness reply", [&] { onLivenessReply(error); });
+        },
+        usec(liveness_.timeout));
+}
+
+void PackReader::onLivenessReply(const sdbus::Error* error)
+{
+    livenessPending_ = false;
+    // Any answer, even an error (a driver without /Connected), shows that the driver's loop runs.
+    const bool answered = !error || (error->getName() != "org.freedesktop.DBus.Error.Timeout" &&
+                                     error->getName() != "org.freedesktop.DBus.Error.NoReply");
+    const bool wasUnresponsive = unresponsive();
+    missedLiveness_ = answered ? 0 : missedLiveness_ + 1;
+    if (unresponsive() != wasUnresponsive) {
+        if (unresponsive())
+            spdlog::warn("{} ({}) does not answer: unresponsive", state_.label(), state_.service());
+        else
+            spdlog::info("{} ({}) answers again", state_.label(), state_.service());
+        onChanged_();
+    }
+}
 
 void PackReader::onSignal(sdbus::Message& msg)
 {

@@ -11,16 +11,23 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/IProxy.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
 namespace bagg {
 
+struct LivenessConfig {
+    std::chrono::microseconds interval{5'000'000};
+    std::chrono::microseconds timeout{2'000'000};
+};
+
 class PackReader {
 public:
+    // onChanged: a value or the pack's responsiveness changed.
     PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-               const PlausibilityConfig& limits, std::function<void()> onChanged);
+               const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged);
     ~PackReader();
     PackReader(const PackReader&) = delete;
     PackReader& operator=(const PackReader&) = delete;
@@ -28,6 +35,8 @@ public:
     const std::string& uniqueName() const { return uniqueName_; }
     const PackState& state() const { return state_; }
     bool ready() const { return ready_; }  // the initial read has completed
+    // Two liveness calls in a row went unanswered: a hung driver still owns its name.
+    bool unresponsive() const { return missedLiveness_ >= 2; }
 
     // Feeds values as if received from the service (used for the reply to our own reads).
     void applyAll(const std::vector<PathValue>& values);
@@ -41,15 +50,22 @@ private:
     void onInitialRead(const std::vector<PathValue>& values);
     void retryLater();
     void applyOne(const std::string& path, const Decoded& value, bool& changed);
+    void checkLiveness();
+    void onLivenessReply(const sdbus::Error* error);
 
     std::string uniqueName_;
     const PlausibilityConfig& limits_;
     std::function<void()> onChanged_;
     PackState state_;
     bool ready_ = false;
+    LivenessConfig liveness_;
+    int missedLiveness_ = 0;
+    bool livenessPending_ = false;
     std::unique_ptr<sdbus::IProxy> root_;
+    std::unique_ptr<sdbus::IProxy> connected_;  // /Connected, for the liveness call
     sdbus::Slot match_;
     TimerEvent retry_;
+    TimerEvent livenessTimer_;
 };
 
 }  // namespace bagg

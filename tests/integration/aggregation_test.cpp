@@ -101,7 +101,8 @@ TEST_F(Aggregation, BothPublishingStylesAggregateIdentically)
 TEST_F(Aggregation, PackLeavingIsDroppedAndCountedAgainOnReturn)
 {
     startThreePacks();
-    startDaemon();
+    // No grace: dropped at once (the grace itself is tested in fault_test.cpp).
+    startDaemon(std::string(kFixedInstance) + "[batteries]\nreconnect_grace = 0\n");
     ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
     ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
 

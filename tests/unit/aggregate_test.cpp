@@ -126,10 +126,10 @@ TEST(Aggregate, ModuleCountsIncludeOfflinePacks)
     a.with(Quantity::ModulesOnline, 2).with(Quantity::ModulesOffline, 1).with(Quantity::ModulesBlockingCharge, 1);
     auto b = pack("B", 50);  // publishes no module counts: one module
     auto gone = pack("C", 50);
-    gone.online = false;
+    gone.presence = PackPresence::Offline;
     gone.with(Quantity::ModulesOnline, 3);
     auto goneUnknown = pack("D", 50);
-    goneUnknown.online = false;
+    goneUnknown.presence = PackPresence::Offline;
     const auto r = run({a, b, gone, goneUnknown});
     EXPECT_EQ(r.modulesOnline, 3);
     EXPECT_EQ(r.modulesOffline, 1 + 3 + 1);
@@ -141,7 +141,7 @@ TEST(Aggregate, ModuleCountsIncludeOfflinePacks)
 TEST(Aggregate, OfflinePacksAreNotAggregated)
 {
     auto gone = pack("Gone", 10, 40, 100);
-    gone.online = false;
+    gone.presence = PackPresence::Offline;
     const auto r = run({pack("A", 80, 52, 5), gone});
     expectNear(r.soc, 80, "soc");
     expectNear(r.voltage, 52, "voltage");
@@ -178,7 +178,12 @@ TEST(Aggregate, ZeroPacksEveryOutputInvalidAndNoCurrentAllowed)
     for (const auto* v : {&r.soc, &r.voltage, &r.current, &r.power, &r.temperature, &r.capacity, &r.installedCapacity,
                           &r.consumedAmphours, &r.timeToGo, &r.maxChargeVoltage, &r.batteryLowVoltage, &r.socSpread})
         EXPECT_FALSE(v->has_value());
-    for (const auto& a : r.alarms) EXPECT_FALSE(a.has_value());
+    for (std::size_t a = 0; a < kAlarmCount; ++a) {
+        if (a != index(Alarm::BmsCable)) {
+            EXPECT_FALSE(r.alarms[a].has_value()) << alarmName(static_cast<Alarm>(a));
+        }
+    }
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 2) << "no BMS at all is an alarm";
     expectNear(r.maxChargeCurrent, 0, "ccl");
     expectNear(r.maxDischargeCurrent, 0, "dcl");
     EXPECT_EQ(r.chargeLimitation, "no battery online");
@@ -357,6 +362,80 @@ TEST(Aggregate, NoCclAnywhereWithAutoNominalIsInvalid)
     AggregationConfig cfg;
     cfg.nominalChargeCurrent = 80;
     expectNear(run({pack("A", 80), pack("B", 80)}, cfg).maxChargeCurrent, 80, "configured nominal");
+}
+
+PackSnapshot held(PackSnapshot p)
+{
+    p.presence = PackPresence::Held;
+    return p;
+}
+
+TEST(Aggregate, HeldPackKeepsSocAndCapacityButNeverItsLimits)
+{
+    auto a = bmsPack("A", 80, 50, 100);
+    auto b = bmsPack("B", 70, 50, 100);
+    auto c = bmsPack("C", 75, 50, 100);
+    a.with(Quantity::Capacity, 80).with(Quantity::Current, -5).with(Quantity::Temperature, 20);
+    b.with(Quantity::Capacity, 70).with(Quantity::Current, -100).with(Quantity::Temperature, 60);
+    c.with(Quantity::Capacity, 75).with(Quantity::Current, -5).with(Quantity::Temperature, 20);
+    b.withAlarm(Alarm::HighTemperature, 2);
+    const auto r = run({a, held(b), c});
+    EXPECT_EQ(r.packsOnline, 2);
+    EXPECT_EQ(r.packsHeld, 1);
+    expectNear(r.soc, 70, "the held pack's SOC still counts: no jump while its driver restarts");
+    expectNear(r.capacity, 225, "capacity");
+    expectNear(r.installedCapacity, 300, "installed capacity");
+    expectNear(r.current, -10, "current: online packs only");
+    expectNear(r.temperature, 20, "temperature: online packs only");
+    EXPECT_EQ(r.alarms[index(Alarm::HighTemperature)], std::nullopt) << "a held pack's alarms are stale";
+    // Limits from the two visible BMSes only: 50 A x 2, 100 A x 2 (spread 10 -> 85 % of 100 A).
+    expectNear(r.maxChargeCurrent, 85, "ccl derated");
+    expectNear(r.maxDischargeCurrent, 200, "dcl derated");
+    EXPECT_EQ(r.modulesOffline, 1);
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], std::nullopt) << "no expected_packs: no alarm while others are online";
+}
+
+TEST(Aggregate, OnlyHeldPacksMeansNoCurrentButTheSocStays)
+{
+    const auto r = run({held(bmsPack("A", 64, 50, 100))});
+    expectNear(r.soc, 64, "soc");
+    expectNear(r.maxChargeCurrent, 0, "ccl");
+    expectNear(r.maxDischargeCurrent, 0, "dcl");
+    EXPECT_EQ(r.chargeLimitation, "no battery online (1 reconnecting)");
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
+}
+
+TEST(Aggregate, ExpectedPacksRaiseBmsCableAndCountMissingModules)
+{
+    AggregationConfig cfg;
+    cfg.expectedPacks = 3;
+    struct Case {
+        std::vector<PackSnapshot> packs;
+        std::optional<int> bmsCable;
+        int modulesOffline;
+    };
+    auto gone = bmsPack("C", 80, 50, 100);
+    gone.presence = PackPresence::Offline;
+    const std::vector<Case> cases = {
+        {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)}, 0, 0},
+        {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), held(bmsPack("C", 80, 50, 100))}, 1, 1},
+        {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), gone}, 2, 1},
+        {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100)}, 2, 1},
+        {{bmsPack("A", 80, 50, 100)}, 2, 2},
+    };
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        SCOPED_TRACE(i);
+        const auto r = run(cases[i].packs, cfg);
+        EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], cases[i].bmsCable);
+        EXPECT_EQ(r.modulesOffline, cases[i].modulesOffline);
+    }
+}
+
+TEST(Aggregate, PackBmsCableAlarmIsKept)
+{
+    auto a = bmsPack("A", 80, 50, 100);
+    a.withAlarm(Alarm::BmsCable, 2);
+    EXPECT_EQ(run({a, bmsPack("B", 80, 50, 100)}).alarms[index(Alarm::BmsCable)], 2);
 }
 
 }  // namespace

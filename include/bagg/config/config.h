@@ -15,12 +15,17 @@ struct ServiceConfig {
     int preferredInstance = 512;        // proposed to the settings service, and the fallback
     bool perLeafSignals = true;         // PropertiesChanged per leaf besides ItemsChanged on /
     double settingsTimeout = 10.0;      // s to wait for the settings service before falling back
+    double watchdogTimeout = 10.0;      // s without a published recompute before we exit for a restart
+    std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
 
 struct BatteriesConfig {
     // Service names, "name:<CustomName>" or "serial:<Serial>".
     std::vector<std::string> exclude;
     std::vector<std::string> include;  // empty = every battery service
+    double reconnectGrace = 30.0;      // s a pack that left keeps its SOC in the aggregate
+    double livenessInterval = 5.0;     // s between liveness calls to each pack
+    double livenessTimeout = 2.0;      // s before a liveness call counts as failed
 };
 
 struct LoggingConfig {

@@ -20,6 +20,7 @@ struct CellExtremeResult {
 
 struct AggregateResult {
     int packsOnline = 0;
+    int packsHeld = 0;  // away within their reconnect grace
 
     std::optional<double> soc, voltage, current, power, temperature;
     std::optional<double> capacity, installedCapacity, consumedAmphours, timeToGo;

@@ -36,6 +36,7 @@ struct AggregationConfig {
     std::optional<double> nominalChargeCurrent;  // A; absent = "auto" = what the BMSes allow
     std::optional<double> maxDischargeCurrent;   // A; caps the DCL
     std::optional<double> batteryLowVoltage;     // V; used when no pack publishes one
+    int expectedPacks = 0;                       // 0 = unknown; fewer online raises /Alarms/BmsCable
     ImbalanceConfig imbalance;
     PlausibilityConfig plausibility;
 };

@@ -10,10 +10,18 @@
 
 namespace bagg {
 
+// How a pack takes part in the aggregate.
+enum class PackPresence {
+    Online,   // every value counts, its limits too
+    Held,     // briefly away (restarting driver, no answer): its last SOC and capacity still count for
+              // `reconnect_grace`, its limits and measurements never do
+    Offline,  // counts only as offline modules
+};
+
 struct PackSnapshot {
     std::string service;  // com.victronenergy.battery.ttyUSB0
     std::string label;    // CustomName, else ProductName + service suffix
-    bool online = true;   // false: kept for module counts only, never aggregated
+    PackPresence presence = PackPresence::Online;
 
     std::array<std::optional<double>, kQuantityCount> values{};
     std::array<std::string, kCellExtremeCount> cellIds{};  // "C7", as the BMS names the cell

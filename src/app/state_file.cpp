@@ -1,0 +1,120 @@
+#include "state_file.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace bagg {
+namespace {
+
+constexpr const char* kHeader = "# dbus-battery-aggregator run-time state; do not edit (checksummed)\n";
+
+// FNV-1a: enough to tell a torn or edited file from a good one.
+std::uint32_t checksum(const std::string& text)
+{
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+std::string body(const RuntimeState& s)
+{
+    return fmt::format("version=1\nimbalance_band={}\n", static_cast<int>(s.imbalanceBand));
+}
+
+std::string errnoText(const char* what, const std::string& path)
+{
+    return fmt::format("{} {}: {}", what, path, std::strerror(errno));
+}
+
+}  // namespace
+
+std::string encodeState(const RuntimeState& state)
+{
+    const std::string b = body(state);
+    return kHeader + b + fmt::format("checksum={:08x}\n", checksum(b));
+}
+
+StateLoad loadState(const std::string& path)
+{
+    StateLoad out;
+    std::ifstream in(path);
+    if (!in) {
+        if (errno == ENOENT) out.missing = true;
+        else out.problem = errnoText("cannot read", path);
+        return out;
+    }
+    std::string line, b, sum;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        if (line.rfind("checksum=", 0) == 0) sum = line.substr(9);
+        else b += line + "\n";
+    }
+    if (sum.empty() || sum != fmt::format("{:08x}", checksum(b))) {
+        out.problem = "corrupt (checksum does not match)";
+        return out;
+    }
+    std::istringstream fields(b);
+    int version = 0, band = -1;
+    while (std::getline(fields, line)) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+        try {
+            if (key == "version") version = std::stoi(value);
+            else if (key == "imbalance_band") band = std::stoi(value);
+        } catch (const std::exception&) {
+            out.problem = fmt::format("corrupt ({} is not a number)", key);
+            return out;
+        }
+    }
+    if (version != 1) {
+        out.problem = fmt::format("unknown version {}", version);
+        return out;
+    }
+    if (band < 0 || band > static_cast<int>(ImbalanceBand::Alarm)) {
+        out.problem = "corrupt (imbalance_band out of range)";
+        return out;
+    }
+    out.state.imbalanceBand = static_cast<ImbalanceBand>(band);
+    return out;
+}
+
+std::string saveState(const std::string& path, const RuntimeState& state)
+{
+    const std::string text = encodeState(state);
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return errnoText("cannot create", tmp);
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    const std::string writeError = written ? "" : errnoText("cannot write", tmp);
+    ::close(fd);
+    if (!written) {
+        ::unlink(tmp.c_str());
+        return writeError;
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string e = errnoText("cannot replace", path);
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    // The rename itself must reach the disk too.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return {};
+}
+
+}  // namespace bagg
