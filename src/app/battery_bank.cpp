@@ -120,6 +120,14 @@ void BatteryBank::refresh(std::chrono::microseconds now)
     }
 }
 
+bool BatteryBank::settled() const
+{
+    if (!watcher_.initialScanDone()) return false;
+    for (const auto& [service, k] : packs_)
+        if (k.status == PackStatus::Connecting) return false;
+    return true;
+}
+
 std::vector<PackSnapshot> BatteryBank::snapshots() const
 {
     std::vector<PackSnapshot> out;

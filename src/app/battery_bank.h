@@ -48,6 +48,9 @@ public:
     // The packs of the aggregate with their presence; excluded and never-read packs are left out.
     std::vector<PackSnapshot> snapshots() const;
     std::vector<PackEntry> entries() const;
+    // Every battery that was on the bus at start has been read: until then the bank is incomplete
+    // and nothing with memory (the imbalance hysteresis) should learn from it.
+    bool settled() const;
 
 private:
     struct Known {

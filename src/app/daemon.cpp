@@ -45,6 +45,8 @@ std::vector<SettingsClient::Setting> settingsFor(const Config& c)
 }
 
 constexpr auto kHeartbeat = std::chrono::seconds(1);
+// A driver that never answers its first read must not keep the bank "unsettled" for ever.
+constexpr auto kSettleTimeout = std::chrono::seconds(10);
 
 std::chrono::microseconds seconds(double s) { return std::chrono::microseconds(static_cast<long long>(s * 1e6)); }
 
@@ -117,6 +119,7 @@ Daemon::~Daemon()
 
 int Daemon::run()
 {
+    started_ = loop_.now();
     recompute();
     heartbeat_.schedule(kHeartbeat);
     if (config_.service.deviceInstance) {
@@ -189,7 +192,14 @@ void Daemon::recompute()
 {
     bank_.refresh(loop_.now());
     const auto packs = bank_.snapshots();
-    const AggregateResult result = aggregate(packs, config_.aggregation, state_);
+    if (!settled_ && (bank_.settled() || loop_.now() - started_ > kSettleTimeout)) {
+        settled_ = true;
+        spdlog::info("initial scan done: {} battery service(s)", packs.size());
+    }
+    // While packs are still being read at start, the partial bank's spread must not wear down the
+    // hysteresis memory restored from the state file: aggregate on a scratch copy of the state.
+    AggregatorState scratch = state_;
+    const AggregateResult result = aggregate(packs, config_.aggregation, settled_ ? state_ : scratch);
     service_.update(result, bank_.entries());
     ++recomputes_;
     if (exporter_.pendingChanges() > 0)

@@ -53,6 +53,8 @@ private:
     TimerEvent settingsTimeout_;
     TimerEvent heartbeat_;
     std::chrono::microseconds lastPublished_{0};
+    std::chrono::microseconds started_{0};
+    bool settled_ = false;
     RuntimeState savedState_;
     bool stateWritable_ = true;
     SignalEvent sigterm_;

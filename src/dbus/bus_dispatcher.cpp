@@ -25,9 +25,18 @@ BusDispatcher::BusDispatcher(EventLoop& loop, sdbus::IConnection& connection,
     io_.setPrepare([this] { prepare(); });
 }
 
+void BusDispatcher::setPaused(bool paused)
+{
+    paused_ = paused;
+    if (paused) {
+        io_.setEvents(0);
+        timeout_.cancel();
+    }
+}
+
 void BusDispatcher::prepare()
 {
-    if (failed_) return;
+    if (failed_ || paused_) return;
     try {
         const auto poll = connection_.getEventLoopPollData();
         // poll(2) and epoll share the values of IN/OUT on Linux.
@@ -41,7 +50,7 @@ void BusDispatcher::prepare()
 
 void BusDispatcher::process()
 {
-    if (failed_) return;
+    if (failed_ || paused_) return;
     try {
         for (int i = 0; i < kMaxMessagesPerDispatch && connection_.processPendingRequest(); ++i) {
         }
@@ -52,8 +61,9 @@ void BusDispatcher::process()
 
 void BusDispatcher::fail(const std::string& why)
 {
+    // sd-bus may have closed the fd already: only calls that cannot throw here.
     failed_ = true;
-    io_.setEvents(0);
+    io_.disable();
     timeout_.cancel();
     onFatal_(why);
 }

@@ -19,6 +19,10 @@ public:
     BusDispatcher(const BusDispatcher&) = delete;
     BusDispatcher& operator=(const BusDispatcher&) = delete;
 
+    // Stops (or resumes) processing the connection: calls to it go unanswered, like a hung process.
+    // battery-sim uses it to play a frozen BMS driver.
+    void setPaused(bool paused);
+
 private:
     void prepare();
     void process();
@@ -27,6 +31,7 @@ private:
     sdbus::IConnection& connection_;
     std::function<void(const std::string&)> onFatal_;
     bool failed_ = false;
+    bool paused_ = false;
     IoEvent io_;
     TimerEvent timeout_;
 };

@@ -55,6 +55,7 @@ void NameWatcher::onNameOwnerChanged(sdbus::Message& msg)
 
 void NameWatcher::onListNames(sdbus::MethodReply& reply, const sdbus::Error* error)
 {
+    listed_ = true;  // also on error: NameOwnerChanged still tells us about every change
     if (error) {
         spdlog::error("ListNames failed: {}", error->getMessage());
         return;
@@ -69,9 +70,11 @@ void NameWatcher::resolveOwner(const std::string& name)
 {
     auto call = busProxy_->createMethodCall(kBusName, "GetNameOwner");
     call << name;
+    ++pendingOwners_;
     busProxy_->callMethod(
         call,
         [this, name](sdbus::MethodReply& reply, const sdbus::Error* error) {
+            --pendingOwners_;
             guardedCallback("GetNameOwner", [&] {
                 if (error) return;  // gone again before we asked: NameOwnerChanged told or tells
                 std::string owner;

@@ -21,6 +21,9 @@ public:
     NameWatcher(const NameWatcher&) = delete;
     NameWatcher& operator=(const NameWatcher&) = delete;
 
+    // ListNames has been answered and the owner of every name it listed is known.
+    bool initialScanDone() const { return listed_ && pendingOwners_ == 0; }
+
 private:
     bool inNamespace(const std::string& name) const;
     void onNameOwnerChanged(sdbus::Message& msg);
@@ -32,6 +35,8 @@ private:
     Vanished vanished_;
     std::unique_ptr<sdbus::IProxy> busProxy_;
     sdbus::Slot match_;
+    bool listed_ = false;
+    int pendingOwners_ = 0;
 };
 
 }  // namespace bagg

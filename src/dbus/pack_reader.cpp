@@ -94,7 +94,9 @@ void PackReader::onSignal(sdbus::Message& msg)
         }
     } catch (const sdbus::Error& e) {
         // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
-        spdlog::warn("{}: unreadable {} on {}: {}", state_.service(), member, msg.getPath(), e.getMessage());
+        if (state_.noteUnreadable(msg.getPath()))
+            spdlog::warn("{}: unreadable {} on {}: {} (logged once per path)", state_.service(), member, msg.getPath(),
+                         e.getMessage());
         return;
     }
     if (changed && ready_) onChanged_();

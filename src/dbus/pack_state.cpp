@@ -28,10 +28,19 @@ std::string PackState::label() const
     return productName_.empty() ? suffix : fmt::format("{} ({})", productName_, suffix);
 }
 
+bool PackState::noteUnreadable(const std::string& path)
+{
+    constexpr std::size_t kMaxLoggedPaths = 64;
+    ++rejected_;
+    if (loggedPaths_.size() >= kMaxLoggedPaths) return false;
+    return loggedPaths_.insert("unreadable:" + path).second;
+}
+
 ApplyOutcome PackState::reject(const std::string& path, std::string reason)
 {
     ++rejected_;
     ApplyOutcome out{ApplyOutcome::Kind::Rejected, std::move(reason), false};
+    // Known paths only reach here, so this set stays as small as the path table.
     out.firstForPath = loggedPaths_.insert(path).second;
     return out;
 }

@@ -35,6 +35,9 @@ public:
     const PackSnapshot& snapshot() const { return snapshot_; }
     bool connected() const { return snapshot_.get(Quantity::Connected).value_or(1.0) != 0.0; }
     int rejectedValues() const { return rejected_; }
+    // A signal that could not be decoded at all. True when it should be logged: the first time per
+    // path, for a bounded number of paths (a broken driver may invent endless names).
+    bool noteUnreadable(const std::string& path);
 
 private:
     ApplyOutcome reject(const std::string& path, std::string reason);

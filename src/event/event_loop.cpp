@@ -161,6 +161,11 @@ void IoEvent::setEvents(std::uint32_t events)
     check(sd_event_source_set_io_events(source_.get(), events), "set_io_events");
 }
 
+void IoEvent::disable() noexcept
+{
+    sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
+}
+
 void IoEvent::setPrepare(std::function<void()> prepare)
 {
     prepare_ = std::move(prepare);

@@ -81,6 +81,7 @@ class IoEvent {
 public:
     IoEvent(EventLoop& loop, int fd, std::uint32_t events, std::function<void(std::uint32_t revents)> callback);
     void setEvents(std::uint32_t events);
+    void disable() noexcept;  // e.g. when the fd was closed under us
     void setPrepare(std::function<void()> prepare);
 
 private:

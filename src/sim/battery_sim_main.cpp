@@ -26,7 +26,8 @@ int runSim(const bagg::sim::SimOptions& options)
     std::vector<std::unique_ptr<bagg::sim::SimPack>> packs;
     for (int k = 1; k <= options.packs; ++k) packs.push_back(std::make_unique<bagg::sim::SimPack>(loop, options, k));
 
-    // The control service: /Pack/<k>/Present (0/1) takes pack k off the bus and back.
+    // The control service: /Pack/<k>/Present (0/1) takes pack k off the bus and back,
+    // /Pack/<k>/Frozen (1/0) makes it hang like a stuck driver and recover.
     auto control = sdbus::createSystemBusConnection();
     bagg::BusDispatcher dispatcher(loop, *control, [&loop](const std::string&) { loop.exit(3); });
     bagg::BusItemExporter exporter(*control, {true, true});
@@ -36,6 +37,13 @@ int runSim(const bagg::sim::SimOptions& options)
                      [pack](const bagg::Value& v) {
                          const auto n = bagg::asNumber(v);
                          return n && (*n == 0.0 || *n == 1.0) && pack->setPresent(*n == 1.0);
+                     });
+        exporter.add(fmt::format("/Pack/{}/Frozen", i + 1), std::int64_t{0}, bagg::PathFormat::integer(),
+                     [pack](const bagg::Value& v) {
+                         const auto n = bagg::asNumber(v);
+                         if (!n || (*n != 0.0 && *n != 1.0)) return false;
+                         pack->setFrozen(*n == 1.0);
+                         return true;
                      });
         exporter.add(fmt::format("/Pack/{}/Service", i + 1), pack->serviceName(), bagg::PathFormat::text());
     }

@@ -69,7 +69,8 @@ std::string simUsage()
            "like separate drivers). Values drift every period unless --no-drift.\n"
            "Control: SetValue on a pack's paths (/Soc, /Dc/0/Current, /Info/MaxChargeCurrent, /Io/AllowToCharge,\n"
            "/Alarms/*, ...) sets and publishes the value (drift leaves a set path alone);\n"
-           "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back.\n";
+           "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back,\n"
+           "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n";
 }
 
 }  // namespace bagg::sim

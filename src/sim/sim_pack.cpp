@@ -113,6 +113,13 @@ bool SimPack::setPresent(bool present)
     return true;
 }
 
+void SimPack::setFrozen(bool frozen)
+{
+    frozen_ = frozen;
+    dispatcher_.setPaused(frozen);
+    spdlog::info("{} {}", serviceName_, frozen ? "frozen" : "thawed");
+}
+
 double SimPack::number(const std::string& path) const { return asNumber(exporter_.value(path)).value_or(0.0); }
 
 void SimPack::drift(const std::string& path, double value)
@@ -122,6 +129,7 @@ void SimPack::drift(const std::string& path, double value)
 
 void SimPack::tick(double dt)
 {
+    if (frozen_) return;
     if (options_.drift) {
         time_ += dt;
         const double cap = std::max(1.0, number("/InstalledCapacity"));

@@ -28,6 +28,8 @@ public:
     // Leaves the bus (releases the name) or comes back.
     bool setPresent(bool present);
     bool present() const { return present_; }
+    // A frozen pack keeps its name but answers nothing and publishes nothing: a hung driver.
+    void setFrozen(bool frozen);
 
 private:
     double number(const std::string& path) const;
@@ -38,6 +40,7 @@ private:
     int number_;
     double time_ = 0.0;
     bool present_ = false;
+    bool frozen_ = false;
     std::set<std::string> userSet_;  // paths set through SetValue: drift leaves them alone
     std::unique_ptr<sdbus::IConnection> connection_;
     BusDispatcher dispatcher_;

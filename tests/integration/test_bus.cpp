@@ -247,13 +247,19 @@ std::string BusClient::introspect(const std::string& service, const std::string&
 
 void BusClient::pump(std::chrono::milliseconds max)
 {
-    while (connection_->processPendingRequest()) {
+    std::vector<sdbus::IConnection*> all{connection_.get()};
+    all.insert(all.end(), others_.begin(), others_.end());
+    std::vector<pollfd> fds;
+    for (auto* c : all) {
+        while (c->processPendingRequest()) {
+        }
+        const auto poll = c->getEventLoopPollData();
+        fds.push_back({poll.fd, poll.events, 0});
     }
-    const auto poll = connection_->getEventLoopPollData();
-    pollfd fd{poll.fd, poll.events, 0};
-    ::poll(&fd, 1, static_cast<int>(max.count()));
-    while (connection_->processPendingRequest()) {
-    }
+    ::poll(fds.data(), fds.size(), static_cast<int>(max.count()));
+    for (auto* c : all)
+        while (c->processPendingRequest()) {
+        }
 }
 
 bool BusClient::waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout)

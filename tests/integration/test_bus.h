@@ -7,6 +7,7 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -93,6 +94,10 @@ public:
     bool waitForValue(const std::string& service, const std::string& path, const Value& expected,
                       std::chrono::milliseconds timeout = 10s);
 
+    // Also processes this connection while waiting (a fake service living in the test process).
+    void alsoPump(sdbus::IConnection& other) { others_.push_back(&other); }
+    void stopPumping(sdbus::IConnection& other) { others_.erase(std::remove(others_.begin(), others_.end(), &other), others_.end()); }
+
     // Records every ItemsChanged that `service`'s current owner sends on /.
     void recordItemsChanged(const std::string& service);
     const std::vector<std::map<std::string, Value>>& itemsChanged() const { return itemsChanged_; }
@@ -103,6 +108,7 @@ private:
     void pump(std::chrono::milliseconds max);
 
     std::unique_ptr<sdbus::IConnection> connection_;
+    std::vector<sdbus::IConnection*> others_;
     std::vector<std::map<std::string, Value>> itemsChanged_;
     std::string recordedOwner_;
     sdbus::Slot itemsMatch_;

@@ -150,6 +150,10 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:4: [imbalance] alarm_current: alarm_current 120 A exceeds nominal_charge_current 100 A"}},
         {"included and excluded", "[batteries]\ninclude = a, b\nexclude = b\n",
          {"f.ini:3: [batteries] exclude: 'b' is both included and excluded"}},
+        {"liveness timeout not shorter than the interval", "[batteries]\nliveness_interval = 1\nliveness_timeout = 1\n",
+         {"f.ini:3: [batteries] liveness_timeout: liveness_timeout 1 s must be shorter than liveness_interval 1 s"}},
+        {"fractional pack count", "[batteries]\nexpected_packs = 2.5\n",
+         {"f.ini:2: [batteries] expected_packs: 2.5 is not a whole number"}},
         {"syntax error", "[charge]\nthis line has no equals sign\n",
          {"f.ini:2: syntax error (expected '[section]' or 'key = value')"}},
     };
