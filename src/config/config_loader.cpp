@@ -23,6 +23,8 @@ struct ParseContext {
     std::string file;
     ConfigLoad* load = nullptr;
     std::map<std::string, int> seenAt;  // "[section] key" -> line, for duplicates and cross-checks
+    std::map<std::string, std::string> rawValues;  // "[section] key" -> its text so far
+    bool continuation = false;          // the current line is indented: it continues the previous key
     std::set<std::string> badSections;
 
     void error(int at, std::string key, std::string message)
@@ -37,8 +39,24 @@ char* readLine(char* buffer, int size, void* stream)
     std::string text;
     if (!std::getline(ctx->input, text)) return nullptr;
     ++ctx->line;
-    // Longer lines than inih's buffer are cut here rather than split into two "lines".
-    const std::size_t n = std::min(text.size(), static_cast<std::size_t>(size - 2));
+    // inih's line buffer is fixed (Debian builds it with 200 bytes): a longer line would be cut
+    // silently, so it is an error here. The line is still passed on, cut, so that every other
+    // error in the file is reported too.
+    const auto max = static_cast<std::size_t>(size - 2);
+    if (text.size() > max)
+        ctx->error(ctx->line, {}, fmt::format("line too long ({} characters, at most {}); continue a long list "
+                                              "on indented lines", text.size(), max));
+    ctx->continuation = !text.empty() && (text[0] == ' ' || text[0] == '\t') &&
+                        text.find_first_not_of(" \t") != std::string::npos;
+    // inih strips "  ; comment" from a key's line but not from its continuation lines (found by
+    // scripts/fuzz): strip it here, so that a comment means the same on every line.
+    if (ctx->continuation)
+        for (std::size_t i = 1; i < text.size(); ++i)
+            if (text[i] == ';' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+                text.resize(i);
+                break;
+            }
+    const std::size_t n = std::min(text.size(), max);
     std::memcpy(buffer, text.data(), n);
     buffer[n] = '\n';
     buffer[n + 1] = '\0';
@@ -63,11 +81,17 @@ int onKey(void* user, const char* section, const char* name, const char* value)
     }
     for (const auto& spec : configSchema()) {
         if (spec.section != section || spec.name != name) continue;
+        // inih hands an indented continuation line over as the same key again: a list goes on.
+        std::string text = value;
         if (auto [it, fresh] = ctx->seenAt.emplace(key, ctx->line); !fresh) {
-            ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
-            return 1;
+            if (!ctx->continuation) {
+                ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
+                return 1;
+            }
+            text = ctx->rawValues[key] + "," + text;
         }
-        if (auto err = spec.parse(value, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
+        ctx->rawValues[key] = text;
+        if (auto err = spec.parse(text, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
         return 1;
     }
     ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]", name, section));

@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::string printed = bagg::formatConfig(load.config);
         const auto again = bagg::parseConfig(printed, "printed.ini");
         if (!again.ok() || bagg::formatConfig(again.config) != printed) {
-            std::fprintf(stderr, "accepted config does not round-trip:\n%s\n", printed.c_str());
+            std::fprintf(stderr, "accepted config does not round-trip:\n%s\n---- read back as:\n%s\n", printed.c_str(),
+                         again.ok() ? bagg::formatConfig(again.config).c_str() : again.errors.front().describe().c_str());
             std::abort();
         }
     }

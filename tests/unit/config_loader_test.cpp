@@ -110,6 +110,7 @@ struct ErrorCase {
 
 TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
 {
+    const std::string longLine = "[batteries]\nexclude = " + std::string(250, 'x') + "\n";
     const std::vector<ErrorCase> cases = {
         {"unknown section", "[charge]\nratio_method = count\n[chrage]\nnominal_charge_current = 10\nx = 1\n",
          {"f.ini:4: [chrage] nominal_charge_current: unknown section [chrage]"}},
@@ -154,6 +155,10 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:3: [batteries] liveness_timeout: liveness_timeout 1 s must be shorter than liveness_interval 1 s"}},
         {"fractional pack count", "[batteries]\nexpected_packs = 2.5\n",
          {"f.ini:2: [batteries] expected_packs: 2.5 is not a whole number"}},
+        {"line too long", longLine.c_str(),
+         {"f.ini:2: line too long (260 characters, at most 198); continue a long list on indented lines"}},
+        {"continuation of a number", "[charge]\nnominal_charge_current = 5\n  6\n",
+         {"f.ini:3: [charge] nominal_charge_current: '5,6' is not a number and not 'auto'"}},
         {"syntax error", "[charge]\nthis line has no equals sign\n",
          {"f.ini:2: syntax error (expected '[section]' or 'key = value')"}},
     };
@@ -176,6 +181,17 @@ TEST(ConfigLoader, ThreeMistakesGiveThreeMessagesInLineOrder)
     EXPECT_EQ(load.errors[1].line, 4);
     EXPECT_EQ(load.errors[2].line, 6);
     for (const auto& e : load.errors) EXPECT_EQ(e.file, "bad.ini");
+}
+
+TEST(ConfigLoader, LongListsContinueOnIndentedLines)
+{
+    const auto load = parseConfig("[batteries]\nexclude = com.victronenergy.battery.ttyS5,  ; the shunt\n"
+                                  "    name:Shunt ; and by name\n\tserial:HQ1, serial:HQ2\n[logging]\nlevel = debug\n",
+                                  "f.ini");
+    ASSERT_TRUE(load.ok()) << testing::PrintToString(describe(load));
+    EXPECT_EQ(load.config.batteries.exclude,
+              (std::vector<std::string>{"com.victronenergy.battery.ttyS5", "name:Shunt", "serial:HQ1", "serial:HQ2"}));
+    EXPECT_EQ(load.config.logging.level, "debug");
 }
 
 TEST(ConfigLoader, AutoResetsAnOptionalValue)
