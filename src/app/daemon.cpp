@@ -77,7 +77,7 @@ Daemon::Daemon(Config config)
                {[this](const std::string& name) { return onCustomName(name); },
                 [](const std::string& level) { return setLogLevel(level); }}),
       recompute_(loop_, [this] { recompute(); }),
-      bank_(loop_, *connection_, config_, kServiceName, [this] { recompute_.trigger(); }),
+      bank_(loop_, *connection_, config_, kServiceName, [this] { scheduleRecompute(); }),
       settings_(*connection_, kSettingsRoot, settingsFor(config_),
                 [this](const std::string& path, const Value& value) { onSetting(path, value); }),
       settingsTimeout_(loop_,
@@ -185,7 +185,14 @@ void Daemon::heartbeat()
         loop_.exit(4);
         return;
     }
-    recompute_.trigger();
+    scheduleRecompute();
+}
+
+// A BMS driver publishing per path sends 25 signals for one update: wait `recompute_delay` after
+// the first so that they make one recompute and one ItemsChanged, not 25.
+void Daemon::scheduleRecompute()
+{
+    if (!recompute_.pending()) recompute_.schedule(seconds(config_.service.recomputeDelay));
 }
 
 void Daemon::recompute()

@@ -33,6 +33,7 @@ public:
 
 private:
     void recompute();
+    void scheduleRecompute();
     void heartbeat();
     void persistState();
     void claimName(const char* why);
@@ -47,7 +48,7 @@ private:
     BusItemExporter exporter_;
     AggregateService service_;
     AggregatorState state_;
-    DeferEvent recompute_;
+    TimerEvent recompute_;  // armed by the first change, so that a burst of changes is one recompute
     BatteryBank bank_;
     SettingsClient settings_;
     TimerEvent settingsTimeout_;

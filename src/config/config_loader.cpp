@@ -15,6 +15,9 @@
 namespace bagg {
 namespace {
 
+// The longest line inih reads whole: its buffer less the newline and the terminating NUL.
+constexpr std::size_t kMaxLine = INI_MAX_LINE - 2;
+
 // inih hands the handler no line numbers in Debian's build (INI_HANDLER_LINENO = 0), so the reader
 // feeds it one physical line per call and counts them; at handler time `line` is the current line.
 struct ParseContext {
@@ -42,7 +45,7 @@ char* readLine(char* buffer, int size, void* stream)
     // inih's line buffer is fixed (Debian builds it with 200 bytes): a longer line would be cut
     // silently, so it is an error here. The line is still passed on, cut, so that every other
     // error in the file is reported too.
-    const auto max = static_cast<std::size_t>(size - 2);
+    const auto max = std::min(static_cast<std::size_t>(size - 2), kMaxLine);
     if (text.size() > max)
         ctx->error(ctx->line, {}, fmt::format("line too long ({} characters, at most {}); continue a long list "
                                               "on indented lines", text.size(), max));
@@ -182,13 +185,41 @@ ConfigLoad loadConfigFile(const std::string& path)
     return parseConfig(text.str(), path);
 }
 
+namespace {
+
+// "key = a, b, c" on one line if it fits, else the list continued on tab-indented lines, so that
+// what we print reads back the same.
+std::string formatKey(std::string_view name, const std::string& value)
+{
+    const std::string single = fmt::format("{} = {}", name, value);
+    if (single.size() <= kMaxLine) return single + "\n";
+    const std::string head = fmt::format("{} =", name);
+    std::string out, line = head;
+    std::size_t start = 0;
+    while (start < value.size()) {
+        const auto comma = value.find(", ", start);
+        const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        start = comma == std::string::npos ? value.size() : comma + 2;
+        const std::string joined = line == head ? line + " " + item : line + ", " + item;
+        if (joined.size() <= kMaxLine) {
+            line = joined;
+        } else {
+            out += line + "\n";
+            line = "\t" + item;
+        }
+    }
+    return out + line + "\n";
+}
+
+}  // namespace
+
 std::string formatConfig(const Config& config)
 {
     std::string out;
     for (auto section : configSections()) {
         out += fmt::format("[{}]\n", section);
         for (const auto& spec : configSchema())
-            if (spec.section == section) out += fmt::format("{} = {}\n", spec.name, spec.print(config));
+            if (spec.section == section) out += formatKey(spec.name, spec.print(config));
         out += "\n";
     }
     return out;

@@ -237,6 +237,7 @@ std::vector<KeySpec> buildSchema()
         wholeNumber("service", "preferred_instance", 0, 999, [](auto& c) -> auto& { return c.service.preferredInstance; }),
         boolean("service", "per_leaf_signals", &ServiceConfig::perLeafSignals),
         number("service", "settings_timeout", 1, 600, "s", [](auto& c) -> auto& { return c.service.settingsTimeout; }),
+        number("service", "recompute_delay", 0, 0.1, "s", [](auto& c) -> auto& { return c.service.recomputeDelay; }),
         number("service", "watchdog_timeout", 2, 600, "s", [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
         text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 

@@ -35,8 +35,13 @@ Decoded fromVariant(const sdbus::Variant& v)
 
 std::vector<PathValue> decodeItems(sdbus::Message& msg)
 {
-    std::map<std::string, std::map<std::string, sdbus::Variant>> items;
+    ItemMap items;
     msg >> items;
+    return decodeItems(items);
+}
+
+std::vector<PathValue> decodeItems(const ItemMap& items)
+{
     std::vector<PathValue> out;
     out.reserve(items.size());
     for (auto& [path, dict] : items) {

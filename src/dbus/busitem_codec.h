@@ -43,6 +43,8 @@ struct PathValue {
 //                    dict entry( string "Text"  variant string "---" ) ] ) ]
 // Entries without "Value" are skipped. Throws sdbus::Error when the message has another signature.
 std::vector<PathValue> decodeItems(sdbus::Message& msg);
+using ItemMap = std::map<std::string, std::map<std::string, sdbus::Variant>>;
+std::vector<PathValue> decodeItems(const ItemMap& items);
 
 // PropertiesChanged signal on a leaf, signature a{sv}:
 //   signal sender=:1.42 path=/Soc interface=com.victronenergy.BusItem member=PropertiesChanged

@@ -1,5 +1,6 @@
 #include "pack_reader.h"
 
+#include "busitem_wire.h"
 #include "call_guard.h"
 
 #include <sdbus-c++/Error.h>
@@ -88,9 +89,9 @@ void PackReader::onSignal(sdbus::Message& msg)
     try {
         if (member == "PropertiesChanged") {
             Decoded value;
-            if (decodePropertiesChanged(msg, value)) applyOne(msg.getPath(), value, changed);
+            if (readPropertiesChanged(msg, value)) applyOne(msg.getPath(), value, changed);
         } else if (member == "ItemsChanged" && msg.getPath() == "/") {
-            for (const auto& pv : decodeItems(msg)) applyOne(pv.path, pv.value, changed);
+            visitItems(msg, [&](std::string_view path, const Decoded& value) { applyOne(path, value, changed); });
         }
     } catch (const sdbus::Error& e) {
         // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
@@ -102,7 +103,7 @@ void PackReader::onSignal(sdbus::Message& msg)
     if (changed && ready_) onChanged_();
 }
 
-void PackReader::applyOne(const std::string& path, const Decoded& value, bool& changed)
+void PackReader::applyOne(std::string_view path, const Decoded& value, bool& changed)
 {
     const auto outcome = state_.apply(path, value, limits_);
     switch (outcome.kind) {
@@ -117,12 +118,6 @@ void PackReader::applyOne(const std::string& path, const Decoded& value, bool& c
     }
 }
 
-void PackReader::applyAll(const std::vector<PathValue>& values)
-{
-    bool changed = false;
-    for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
-}
-
 void PackReader::requestItems()
 {
     auto call = root_->createMethodCall("com.victronenergy.BusItem", "GetItems");
@@ -130,7 +125,15 @@ void PackReader::requestItems()
         call,
         [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
             guardedCallback("GetItems reply", [&] {
-                if (!error) return readReply([&] { return decodeItems(reply); });
+                if (!error) return readReply([&] {
+                    std::size_t paths = 0;
+                    bool changed = false;
+                    visitItems(reply, [&](std::string_view path, const Decoded& value) {
+                        applyOne(path, value, changed);
+                        ++paths;
+                    });
+                    return paths;
+                });
                 if (isMissingMethod(*error)) return requestRootValue();
                 spdlog::warn("{}: GetItems failed ({}); retrying", state_.service(), error->getMessage());
                 retryLater();
@@ -147,7 +150,12 @@ void PackReader::requestRootValue()
         call,
         [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
             guardedCallback("GetValue / reply", [&] {
-                if (!error) return readReply([&] { return decodeNodeValue(reply, "/"); });
+                if (!error) return readReply([&] {
+                    bool changed = false;
+                    const auto values = decodeNodeValue(reply, "/");
+                    for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
+                    return values.size();
+                });
                 spdlog::warn("{}: GetValue on / failed ({}); retrying", state_.service(), error->getMessage());
                 retryLater();
             });
@@ -166,10 +174,9 @@ void PackReader::readReply(Decode&& decode)
     }
 }
 
-void PackReader::onInitialRead(const std::vector<PathValue>& values)
+void PackReader::onInitialRead(std::size_t paths)
 {
-    applyAll(values);
-    if (!ready_) spdlog::info("battery {} ({}) read: {} paths", state_.label(), state_.service(), values.size());
+    if (!ready_) spdlog::info("battery {} ({}) read: {} paths", state_.label(), state_.service(), paths);
     ready_ = true;
     onChanged_();
 }

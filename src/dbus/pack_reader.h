@@ -38,8 +38,6 @@ public:
     // Two liveness calls in a row went unanswered: a hung driver still owns its name.
     bool unresponsive() const { return missedLiveness_ >= 2; }
 
-    // Feeds values as if received from the service (used for the reply to our own reads).
-    void applyAll(const std::vector<PathValue>& values);
 
 private:
     void onSignal(sdbus::Message& msg);
@@ -47,9 +45,9 @@ private:
     void requestRootValue();
     template <typename Decode>
     void readReply(Decode&& decode);
-    void onInitialRead(const std::vector<PathValue>& values);
+    void onInitialRead(std::size_t paths);
     void retryLater();
-    void applyOne(const std::string& path, const Decoded& value, bool& changed);
+    void applyOne(std::string_view path, const Decoded& value, bool& changed);
     void checkLiveness();
     void onLivenessReply(const sdbus::Error* error);
 

@@ -36,16 +36,16 @@ bool PackState::noteUnreadable(const std::string& path)
     return loggedPaths_.insert("unreadable:" + path).second;
 }
 
-ApplyOutcome PackState::reject(const std::string& path, std::string reason)
+ApplyOutcome PackState::reject(std::string_view path, std::string reason)
 {
     ++rejected_;
     ApplyOutcome out{ApplyOutcome::Kind::Rejected, std::move(reason), false};
     // Known paths only reach here, so this set stays as small as the path table.
-    out.firstForPath = loggedPaths_.insert(path).second;
+    out.firstForPath = loggedPaths_.insert(std::string(path)).second;
     return out;
 }
 
-ApplyOutcome PackState::apply(const std::string& path, const Decoded& decoded, const PlausibilityConfig& limits)
+ApplyOutcome PackState::apply(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
 {
     const PackPathTarget* target = findPackPath(path);
     if (!target) return {};

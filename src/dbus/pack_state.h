@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace bagg {
 
@@ -23,7 +24,7 @@ class PackState {
 public:
     explicit PackState(std::string service);
 
-    ApplyOutcome apply(const std::string& path, const Decoded& value, const PlausibilityConfig& limits);
+    ApplyOutcome apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
 
     const std::string& service() const { return snapshot_.service; }
     const std::string& customName() const { return customName_; }
@@ -40,7 +41,7 @@ public:
     bool noteUnreadable(const std::string& path);
 
 private:
-    ApplyOutcome reject(const std::string& path, std::string reason);
+    ApplyOutcome reject(std::string_view path, std::string reason);
 
     PackSnapshot snapshot_;
     std::string customName_, productName_, serial_;

@@ -72,7 +72,9 @@ std::chrono::microseconds EventLoop::now() const
 TimerEvent::TimerEvent(EventLoop& loop, std::function<void()> callback) : loop_(loop), callback_(std::move(callback))
 {
     sd_event_source* s = nullptr;
-    check(sd_event_add_time(loop.raw(), &s, CLOCK_MONOTONIC, UINT64_MAX, 0, &TimerEvent::dispatch, this),
+    // Accuracy 1 µs: sd-event's default (0) lets a timer slip by up to 250 ms to batch wake-ups,
+    // which would add that to our latency and to the simulator's timing.
+    check(sd_event_add_time(loop.raw(), &s, CLOCK_MONOTONIC, UINT64_MAX, 1, &TimerEvent::dispatch, this),
           "sd_event_add_time");
     source_.reset(s);
     sd_event_source_set_enabled(s, SD_EVENT_OFF);

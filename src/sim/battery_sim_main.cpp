@@ -55,6 +55,29 @@ int runSim(const bagg::sim::SimOptions& options)
         tick.schedule(period);
     });
     tick.schedule(period);
+    // Background traffic like a GX's inverter service: not a battery, so the aggregator must not
+    // pay for it. Sent in slices every 10 ms, per-leaf PropertiesChanged like velib does.
+    std::unique_ptr<sdbus::IConnection> noiseConnection;
+    std::unique_ptr<bagg::BusDispatcher> noiseDispatcher;
+    std::unique_ptr<bagg::BusItemExporter> noise;
+    std::unique_ptr<bagg::TimerEvent> noiseTimer;
+    long noiseStep = 0;
+    if (options.backgroundRate > 0) {
+        noiseConnection = sdbus::createSystemBusConnection();
+        noiseDispatcher = std::make_unique<bagg::BusDispatcher>(loop, *noiseConnection, [&loop](const std::string&) { loop.exit(3); });
+        noise = std::make_unique<bagg::BusItemExporter>(*noiseConnection, bagg::BusItemExporter::Options{false, true});
+        for (int i = 0; i < 20; ++i) noise->add(fmt::format("/Ac/Out/P{}", i), 0.0, bagg::PathFormat::number(0, "W"));
+        noise->publish();
+        noiseConnection->requestName("com.victronenergy.vebus.sim");
+        const auto perSlice = std::max(1, options.backgroundRate / 100);
+        noiseTimer = std::make_unique<bagg::TimerEvent>(loop, [&, perSlice] {
+            for (int i = 0; i < perSlice; ++i, ++noiseStep)
+                noise->set(fmt::format("/Ac/Out/P{}", noiseStep % 20), static_cast<double>(noiseStep % 1000));
+            noise->publish();
+            noiseTimer->schedule(std::chrono::milliseconds(10));
+        });
+        noiseTimer->schedule(std::chrono::milliseconds(10));
+    }
     bagg::SignalEvent term(loop, SIGTERM, [&loop] { loop.exit(0); });
     bagg::SignalEvent intr(loop, SIGINT, [&loop] { loop.exit(0); });
     spdlog::info("battery-sim: {} packs, {} publishing, period {} ms{}", options.packs,

@@ -50,6 +50,8 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
             else if (a == "--ccl") o.ccl = toDouble(value(), a);
             else if (a == "--dcl") o.dcl = toDouble(value(), a);
             else if (a == "--cvl") o.cvl = toDouble(value(), a);
+            else if (a == "--churn") o.churn = static_cast<int>(toDouble(value(), a));
+            else if (a == "--background-rate") o.backgroundRate = static_cast<int>(toDouble(value(), a));
             else throw std::invalid_argument("unknown argument '" + a + "'");
         }
         if (o.packs < 1 || o.packs > 999) throw std::invalid_argument("--packs must be 1 to 999");
@@ -64,13 +66,16 @@ std::string simUsage()
 {
     return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
            "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
+           "                   [--churn K] [--background-rate R]\n"
            "\n"
            "Publishes N simulated BMS services com.victronenergy.battery.sim1..N (each its own connection,\n"
            "like separate drivers). Values drift every period unless --no-drift.\n"
            "Control: SetValue on a pack's paths (/Soc, /Dc/0/Current, /Info/MaxChargeCurrent, /Io/AllowToCharge,\n"
            "/Alarms/*, ...) sets and publishes the value (drift leaves a set path alone);\n"
            "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back,\n"
-           "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n";
+           "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n"
+           "Benchmark load: --churn K changes K more paths per pack every period, as a busy serial BMS\n"
+           "driver does; --background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n";
 }
 
 }  // namespace bagg::sim

@@ -16,6 +16,8 @@ struct SimOptions {
     std::vector<double> socs;  // per pack; missing ones get a default
     double capacityAh = 100.0;
     double ccl = 50.0, dcl = 100.0, cvl = 56.8;
+    int churn = 0;             // --churn K: K more paths per pack change every period (load for the benchmark)
+    int backgroundRate = 0;    // --background-rate R: a non-battery service sending R signals a second
 };
 
 struct SimOptionsParse {

@@ -120,6 +120,33 @@ void SimPack::setFrozen(bool frozen)
     spdlog::info("{} {}", serviceName_, frozen ? "frozen" : "thawed");
 }
 
+// Moves `churn` paths by more than their published resolution, so each one is really published.
+void SimPack::churn()
+{
+    static const char* const paths[] = {
+        "/Dc/0/Voltage", "/Dc/0/Current", "/Dc/0/Power", "/Dc/0/Temperature", "/Soc", "/Capacity",
+        "/ConsumedAmphours", "/System/MinCellVoltage", "/System/MaxCellVoltage", "/System/MinCellTemperature",
+        "/System/MaxCellTemperature", "/Info/MaxChargeCurrent", "/Info/MaxDischargeCurrent", "/Info/MaxChargeVoltage",
+        "/Info/BatteryLowVoltage", "/InstalledCapacity", "/System/MinVoltageCellId", "/System/MaxVoltageCellId",
+        "/System/MinTemperatureCellId", "/System/MaxTemperatureCellId", "/System/NrOfModulesOnline",
+        "/Alarms/LowVoltage", "/Alarms/HighTemperature", "/Balancing", "/Io/AllowToBalance"};
+    ++churnStep_;
+    const int n = std::min<int>(options_.churn, static_cast<int>(std::size(paths)));
+    for (int i = 0; i < n; ++i) {
+        const std::string path = paths[i];
+        const Value& v = exporter_.value(path);
+        const bool up = churnStep_ % 2 == 0;
+        if (std::holds_alternative<std::string>(v)) exporter_.set(path, fmt::format("C{}", churnStep_ % 16 + 1));
+        else if (std::holds_alternative<std::int64_t>(v)) exporter_.set(path, std::int64_t{up ? 1 : 0});
+        else if (path.find("Balanc") != std::string::npos) exporter_.set(path, up ? 1.0 : 0.0);
+        else if (path.find("NrOf") != std::string::npos) exporter_.set(path, up ? 2.0 : 1.0);
+        else if (path == "/Soc") exporter_.set(path, number(path) + (up ? 0.1 : -0.1));
+        else if (path.find("Cell") != std::string::npos && path.find("Voltage") != std::string::npos)
+            exporter_.set(path, number(path) + (up ? 0.002 : -0.002));
+        else exporter_.set(path, number(path) + (up ? 0.5 : -0.5));
+    }
+}
+
 double SimPack::number(const std::string& path) const { return asNumber(exporter_.value(path)).value_or(0.0); }
 
 void SimPack::drift(const std::string& path, double value)
@@ -148,6 +175,7 @@ void SimPack::tick(double dt)
         drift("/System/MaxCellVoltage", cellV + 0.004 + 0.002 * std::cos(time_ / 5.0 + number_));
         drift("/Dc/0/Temperature", 25.0 + 2.0 * std::sin(time_ / 300.0 + number_));
     }
+    churn();
     exporter_.publish();
 }
 

@@ -34,11 +34,13 @@ public:
 private:
     double number(const std::string& path) const;
     void drift(const std::string& path, double value);
+    void churn();
 
     std::string serviceName_;
     const SimOptions& options_;
     int number_;
     double time_ = 0.0;
+    long churnStep_ = 0;
     bool present_ = false;
     bool frozen_ = false;
     std::set<std::string> userSet_;  // paths set through SetValue: drift leaves them alone

@@ -173,7 +173,7 @@ TEST_F(FuzzSignals, TenThousandRandomPayloadsLeaveTheDaemonAliveBoundedAndPlausi
                 EXPECT_LE(*asNumber(it->second), 10000.0) << limit;
             }
     }
-    EXPECT_GT(client_.itemsChanged().size(), 50u);
+    EXPECT_GT(client_.itemsChanged().size(), 10u);  // bursts are coalesced into few publishes
     EXPECT_GT(checked, 100u);
     // The storm did reach the daemon: thousands of values refused as garbage.
     const auto rejected = asNumber(aggregateValue("/Batteries/0/RejectedValues"));

@@ -194,6 +194,18 @@ TEST(ConfigLoader, LongListsContinueOnIndentedLines)
     EXPECT_EQ(load.config.logging.level, "debug");
 }
 
+TEST(ConfigLoader, LongListsArePrintedOnContinuationLinesThatReadBack)
+{
+    Config c;
+    for (int i = 0; i < 20; ++i) c.batteries.exclude.push_back("com.victronenergy.battery.ttyUSB" + std::to_string(i));
+    const std::string printed = formatConfig(c);
+    std::istringstream lines(printed);
+    for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 198u) << line;
+    const auto again = parseConfig(printed, "printed.ini");
+    ASSERT_TRUE(again.ok()) << testing::PrintToString(describe(again));
+    EXPECT_EQ(again.config.batteries.exclude, c.batteries.exclude);
+}
+
 TEST(ConfigLoader, AutoResetsAnOptionalValue)
 {
     const auto load = parseConfig("[charge]\nnominal_charge_current = auto\n", "f.ini");

@@ -1,0 +1,140 @@
+#include "busitem_wire.h"
+
+#include <sdbus-c++/Error.h>
+#include <systemd/sd-bus.h>
+
+#include <cstring>
+
+namespace bagg {
+namespace {
+
+// sdbus-c++ 1.2 does not hand out the sd_bus_message it wraps; a derived class may name the
+// protected member, and a pointer to it reads it from any Message.
+struct MessageAccess : sdbus::Message {
+    static sd_bus_message* raw(sdbus::Message& m) { return static_cast<sd_bus_message*>(m.*(&MessageAccess::msg_)); }
+};
+
+void check(int r, const char* what)
+{
+    if (r < 0) throw sdbus::Error("com.victronenergy.BusItem.Unreadable", std::string(what) + ": " + std::strerror(-r));
+}
+
+// The body's outermost container must be there: 0 (end of body) is as wrong as a mismatch.
+void enterTop(sd_bus_message* m, char type, const char* contents)
+{
+    const int r = sd_bus_message_enter_container(m, type, contents);
+    check(r, "enter body");
+    if (r == 0) throw sdbus::Error("com.victronenergy.BusItem.Unreadable", "empty body");
+}
+
+// One variant, positioned at it. Basic types are read; an empty `ai` is invalid; anything else is
+// skipped whole and flagged.
+Decoded readVariant(sd_bus_message* m)
+{
+    char type = 0;
+    const char* contents = nullptr;
+    check(sd_bus_message_peek_type(m, &type, &contents), "peek");
+    if (type != SD_BUS_TYPE_VARIANT || !contents) throw sdbus::Error("com.victronenergy.BusItem.Unreadable", "not a variant");
+    Decoded out{Invalid{}, true};
+    if (contents[0] != '\0' && contents[1] == '\0') {
+        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, contents), "enter variant");
+        union {
+            double d;
+            std::int32_t i;
+            std::uint32_t u;
+            std::int64_t x;
+            std::uint64_t t;
+            std::int16_t n;
+            std::uint16_t q;
+            std::uint8_t y;
+            int b;
+            const char* s;
+        } v{};
+        switch (contents[0]) {
+        case 'd': check(sd_bus_message_read_basic(m, 'd', &v.d), "read"); out.value = v.d; break;
+        case 'i': check(sd_bus_message_read_basic(m, 'i', &v.i), "read"); out.value = std::int64_t{v.i}; break;
+        case 'u': check(sd_bus_message_read_basic(m, 'u', &v.u), "read"); out.value = std::int64_t{v.u}; break;
+        case 'x': check(sd_bus_message_read_basic(m, 'x', &v.x), "read"); out.value = v.x; break;
+        case 't': check(sd_bus_message_read_basic(m, 't', &v.t), "read"); out.value = static_cast<std::int64_t>(v.t); break;
+        case 'n': check(sd_bus_message_read_basic(m, 'n', &v.n), "read"); out.value = std::int64_t{v.n}; break;
+        case 'q': check(sd_bus_message_read_basic(m, 'q', &v.q), "read"); out.value = std::int64_t{v.q}; break;
+        case 'y': check(sd_bus_message_read_basic(m, 'y', &v.y), "read"); out.value = std::int64_t{v.y}; break;
+        case 'b': check(sd_bus_message_read_basic(m, 'b', &v.b), "read"); out.value = std::int64_t{v.b ? 1 : 0}; break;
+        case 's': check(sd_bus_message_read_basic(m, 's', &v.s), "read"); out.value = std::string(v.s); break;
+        default:
+            check(sd_bus_message_skip(m, contents), "skip");
+            out.typeOk = false;
+        }
+        check(sd_bus_message_exit_container(m), "exit variant");
+        return out;
+    }
+    if (std::strcmp(contents, "ai") == 0) {
+        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, contents), "enter variant");
+        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "i"), "enter array");
+        const int empty = sd_bus_message_at_end(m, 0);
+        check(empty, "at end");
+        out.typeOk = empty > 0;  // invalid is the empty array; a filled one is not a BusItem value
+        check(sd_bus_message_exit_container(m), "exit array");
+        check(sd_bus_message_exit_container(m), "exit variant");
+        return out;
+    }
+    check(sd_bus_message_skip(m, "v"), "skip");
+    out.typeOk = false;
+    return out;
+}
+
+// Inside a{sv}: finds "Value" (skipping "Text" and anything else). Positioned in the array.
+bool readValueEntry(sd_bus_message* m, Decoded& out)
+{
+    bool found = false;
+    int r;
+    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv")) > 0) {
+        const char* key = nullptr;
+        check(sd_bus_message_read_basic(m, 's', &key), "read key");
+        if (!found && std::strcmp(key, "Value") == 0) {
+            out = readVariant(m);
+            found = true;
+        } else {
+            check(sd_bus_message_skip(m, "v"), "skip");
+        }
+        check(sd_bus_message_exit_container(m), "exit entry");
+    }
+    check(r, "enter entry");
+    return found;
+}
+
+}  // namespace
+
+void visitItems(sdbus::Message& msg, const PathVisitor& visit)
+{
+    visitItems(MessageAccess::raw(msg), visit);
+}
+
+void visitItems(sd_bus_message* m, const PathVisitor& visit)
+{
+    enterTop(m, SD_BUS_TYPE_ARRAY, "{sa{sv}}");
+    int r;
+    while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sa{sv}")) > 0) {
+        const char* path = nullptr;
+        check(sd_bus_message_read_basic(m, 's', &path), "read path");
+        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "enter item");
+        Decoded value;
+        const bool found = readValueEntry(m, value);
+        check(sd_bus_message_exit_container(m), "exit item");
+        check(sd_bus_message_exit_container(m), "exit entry");
+        if (found) visit(path, value);
+    }
+    check(r, "enter entry");
+    check(sd_bus_message_exit_container(m), "exit items");
+}
+
+bool readPropertiesChanged(sdbus::Message& msg, Decoded& out)
+{
+    sd_bus_message* m = MessageAccess::raw(msg);
+    enterTop(m, SD_BUS_TYPE_ARRAY, "{sv}");
+    const bool found = readValueEntry(m, out);
+    check(sd_bus_message_exit_container(m), "exit dict");
+    return found;
+}
+
+}  // namespace bagg
