@@ -129,14 +129,22 @@ const std::array<PackPath, 10> kPackPaths = {{
 
 }  // namespace
 
-void AggregateService::addPackPaths(int slot)
+// The order of a slot's paths: these four, then kPackPaths.
+enum PackText { kServicePath, kNamePath, kStatePath, kRejectedPath, kFirstValuePath };
+
+void AggregateService::addPackPaths()
 {
-    const std::string base = fmt::format("/Batteries/{}/", slot);
-    exporter_.add(base + "Service", Invalid{}, kText);
-    exporter_.add(base + "Name", Invalid{}, kText);
-    exporter_.add(base + "State", Invalid{}, kText);
-    exporter_.add(base + "RejectedValues", Invalid{}, kCount);
-    for (const auto& p : kPackPaths) exporter_.add(base + p.name, Invalid{}, p.format);
+    const std::string base = fmt::format("/Batteries/{}/", packPaths_.size());
+    std::vector<std::string> paths = {base + "Service", base + "Name", base + "State", base + "RejectedValues"};
+    exporter_.add(paths[kServicePath], Invalid{}, kText);
+    exporter_.add(paths[kNamePath], Invalid{}, kText);
+    exporter_.add(paths[kStatePath], Invalid{}, kText);
+    exporter_.add(paths[kRejectedPath], Invalid{}, kCount);
+    for (const auto& p : kPackPaths) {
+        paths.push_back(base + p.name);
+        exporter_.add(paths.back(), Invalid{}, p.format);
+    }
+    packPaths_.push_back(std::move(paths));
 }
 
 void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs)
@@ -174,14 +182,14 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     e.set("/Imbalance/Band", r.packsOnline > 0 ? Value{std::string(bandName(r.imbalance.band))} : Value{Invalid{}});
 
     for (const auto& p : packs) {
-        while (packSlots_ <= p.slot) addPackPaths(packSlots_++);
-        const std::string base = fmt::format("/Batteries/{}/", p.slot);
-        e.set(base + "Service", p.service);
-        e.set(base + "Name", p.label.empty() ? Value{Invalid{}} : Value{p.label});
-        e.set(base + "State", std::string(statusName(p.status)));
-        e.set(base + "RejectedValues", count(p.rejectedValues));
-        for (const auto& path : kPackPaths)
-            e.set(base + path.name, p.values ? num(p.values->get(path.quantity)) : Value{Invalid{}});
+        while (static_cast<int>(packPaths_.size()) <= p.slot) addPackPaths();
+        const auto& paths = packPaths_[static_cast<std::size_t>(p.slot)];
+        e.set(paths[kServicePath], p.service);
+        e.set(paths[kNamePath], p.label.empty() ? Value{Invalid{}} : Value{p.label});
+        e.set(paths[kStatePath], std::string(statusName(p.status)));
+        e.set(paths[kRejectedPath], count(p.rejectedValues));
+        for (std::size_t i = 0; i < kPackPaths.size(); ++i)
+            e.set(paths[kFirstValuePath + i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
     }
 }
 

@@ -33,11 +33,11 @@ public:
     void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
 
 private:
-    void addPackPaths(int slot);
+    void addPackPaths();
 
     BusItemExporter& exporter_;
     Hooks hooks_;
-    int packSlots_ = 0;
+    std::vector<std::vector<std::string>> packPaths_;  // per slot, built once: no formatting per recompute
 };
 
 }  // namespace bagg

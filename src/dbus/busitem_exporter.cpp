@@ -1,6 +1,7 @@
 #include "busitem_exporter.h"
 
 #include "busitem_codec.h"
+#include "busitem_wire.h"
 
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
@@ -149,14 +150,24 @@ void BusItemExporter::publish()
     changed.swap(dirty_);
     for (const auto& path : changed) leaves_.at(path).dirty = false;
 
-    if (options_.itemsChanged)
-        nodes_.at("/")->emitSignal("ItemsChanged").onInterface(kBusItemInterface).withArguments(items(changed));
+    std::vector<ItemOut> out;
+    out.reserve(changed.size());
+    for (const auto& path : changed) {
+        const auto& leaf = leaves_.at(path);
+        out.push_back({&path, &leaf.value, formatText(leaf.value, leaf.format)});
+    }
+    if (options_.itemsChanged) {
+        auto& root = *nodes_.at("/");
+        auto signal = root.createSignal(kBusItemInterface, "ItemsChanged");
+        writeItems(signal, out);
+        root.emitSignal(signal);
+    }
     if (options_.propertiesChanged)
-        for (const auto& path : changed) {
-            const auto& leaf = leaves_.at(path);
-            leaf.object->emitSignal("PropertiesChanged")
-                .onInterface(kBusItemInterface)
-                .withArguments(itemDict(leaf.value, formatText(leaf.value, leaf.format)));
+        for (const auto& item : out) {
+            auto& object = *leaves_.at(*item.path).object;
+            auto signal = object.createSignal(kBusItemInterface, "PropertiesChanged");
+            writePropertiesChanged(signal, *item.value, item.text);
+            object.emitSignal(signal);
         }
 }
 
