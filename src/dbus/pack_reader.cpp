@@ -2,9 +2,11 @@
 
 #include "busitem_wire.h"
 #include "call_guard.h"
+#include "raw_message.h"
 
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-bus.h>
 
 #include <chrono>
 
@@ -13,6 +15,8 @@ namespace {
 
 constexpr auto kCallTimeout = std::chrono::seconds(5);
 constexpr auto kRetryDelay = std::chrono::seconds(5);
+
+const char* nonNull(const char* s) { return s ? s : ""; }
 
 uint64_t usec(std::chrono::microseconds d) { return static_cast<uint64_t>(d.count()); }
 
@@ -84,19 +88,22 @@ void PackReader::onLivenessReply(const sdbus::Error* error)
 
 void PackReader::onSignal(sdbus::Message& msg)
 {
-    const std::string member = msg.getMemberName();
+    // Straight from the header: sdbus-c++'s getters copy into std::strings, for every signal.
+    sd_bus_message* raw = RawMessage::of(msg);
+    const std::string_view member = nonNull(sd_bus_message_get_member(raw));
+    const std::string_view path = nonNull(sd_bus_message_get_path(raw));
     bool changed = false;
     try {
         if (member == "PropertiesChanged") {
             Decoded value;
-            if (readPropertiesChanged(msg, value)) applyOne(msg.getPath(), value, changed);
-        } else if (member == "ItemsChanged" && msg.getPath() == "/") {
-            visitItems(msg, [&](std::string_view path, const Decoded& value) { applyOne(path, value, changed); });
+            if (readPropertiesChanged(msg, value)) applyOne(path, value, changed);
+        } else if (member == "ItemsChanged" && path == "/") {
+            visitItems(msg, [&](std::string_view itemPath, const Decoded& value) { applyOne(itemPath, value, changed); });
         }
     } catch (const sdbus::Error& e) {
         // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
-        if (state_.noteUnreadable(msg.getPath()))
-            spdlog::warn("{}: unreadable {} on {}: {} (logged once per path)", state_.service(), member, msg.getPath(),
+        if (state_.noteUnreadable(std::string(path)))
+            spdlog::warn("{}: unreadable {} on {}: {} (logged once per path)", state_.service(), member, path,
                          e.getMessage());
         return;
     }
