@@ -142,12 +142,12 @@ void AggregateService::addPackPaths()
     exporter_.add(paths[kRejectedPath], Invalid{}, kCount);
     for (const auto& p : kPackPaths) {
         paths.push_back(base + p.name);
-        exporter_.add(paths.back(), Invalid{}, p.format);
+        exporter_.add(paths.back(), Invalid{}, p.format, {}, BusItemExporter::Signals::ItemsChangedOnly);
     }
     packPaths_.push_back(std::move(paths));
 }
 
-void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs)
+void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs, bool packValues)
 {
     auto& e = exporter_;
     e.set("/Soc", num(r.soc));
@@ -188,6 +188,7 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
         e.set(paths[kNamePath], p.label.empty() ? Value{Invalid{}} : Value{p.label});
         e.set(paths[kStatePath], std::string(statusName(p.status)));
         e.set(paths[kRejectedPath], count(p.rejectedValues));
+        if (!packValues) continue;
         for (std::size_t i = 0; i < kPackPaths.size(); ++i)
             e.set(paths[kFirstValuePath + i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
     }

@@ -29,8 +29,9 @@ public:
 
     void setDeviceInstance(int instance);
     void setCustomName(const std::string& name);
-    // Stores the result; the caller publishes.
-    void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
+    // Stores the result; the caller publishes. The packs' identity and state always; their values
+    // (which change with every BMS update) only when packValues is set, once a second.
+    void update(const AggregateResult& result, const std::vector<PackEntry>& packs, bool packValues);
 
 private:
     void addPackPaths();

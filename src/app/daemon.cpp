@@ -185,6 +185,7 @@ void Daemon::heartbeat()
         loop_.exit(4);
         return;
     }
+    packValuesDue_ = true;
     scheduleRecompute();
 }
 
@@ -207,7 +208,10 @@ void Daemon::recompute()
     // hysteresis memory restored from the state file: aggregate on a scratch copy of the state.
     AggregatorState scratch = state_;
     const AggregateResult result = aggregate(packs, config_.aggregation, settled_ ? state_ : scratch);
-    service_.update(result, bank_.entries());
+    // Per-pack values change with every BMS update; once a second is plenty for people looking at
+    // them, and spares the bus (the aggregate's own values are published at once).
+    service_.update(result, bank_.entries(), packValuesDue_);
+    packValuesDue_ = false;
     ++recomputes_;
     if (exporter_.pendingChanges() > 0)
         spdlog::debug("recompute #{}: {} packs online, SOC {}, CCL {} ({}), {} paths changed", recomputes_,

@@ -75,7 +75,8 @@ void BusItemExporter::addNodesAbove(const std::string& path)
     }
 }
 
-void BusItemExporter::add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet)
+void BusItemExporter::add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet,
+                          Signals signals)
 {
     if (leaves_.count(path)) return;
     addNodesAbove(path);
@@ -83,6 +84,7 @@ void BusItemExporter::add(const std::string& path, const Value& initial, PathFor
     leaf.format = format;
     leaf.value = coerce(initial, format).value_or(Invalid{});
     leaf.onSet = std::move(onSet);
+    leaf.signals = signals;
     registerLeaf(path, leaf);
     // A path added after start is news for consumers that already scanned us.
     leaf.dirty = true;
@@ -164,7 +166,9 @@ void BusItemExporter::publish()
     }
     if (options_.propertiesChanged)
         for (const auto& item : out) {
-            auto& object = *leaves_.at(*item.path).object;
+            const auto& leaf = leaves_.at(*item.path);
+            if (leaf.signals != Signals::Both) continue;
+            auto& object = *leaf.object;
             auto signal = object.createSignal(kBusItemInterface, "PropertiesChanged");
             writePropertiesChanged(signal, *item.value, item.text);
             object.emitSignal(signal);

@@ -33,8 +33,13 @@ public:
     BusItemExporter(const BusItemExporter&) = delete;
     BusItemExporter& operator=(const BusItemExporter&) = delete;
 
+    enum class Signals { Both, ItemsChangedOnly };
+
     // Adds a leaf (and any missing node objects above it). A path without a SetHandler refuses SetValue.
-    void add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {});
+    // ItemsChangedOnly: no PropertiesChanged of its own (diagnostics that change often and that only
+    // GetItems/ItemsChanged readers such as `status`, dbus-flashmq and dbus-spy show).
+    void add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {},
+             Signals signals = Signals::Both);
     bool has(const std::string& path) const { return leaves_.count(path) != 0; }
 
     // Stores v for a path added before; returns true when the published value changed.
@@ -53,6 +58,7 @@ private:
         Value value;
         PathFormat format;
         SetHandler onSet;
+        Signals signals = Signals::Both;
         bool dirty = false;
         std::unique_ptr<sdbus::IObject> object;
     };

@@ -23,7 +23,7 @@ public:
     SimPack& operator=(const SimPack&) = delete;
 
     const std::string& serviceName() const { return serviceName_; }
-    // Advances the simulation by dt seconds (no-op with --no-drift) and publishes.
+    // Advances the simulation by dt seconds (drift unless --no-drift, --churn paths) and publishes.
     void tick(double dtSeconds);
     // Leaves the bus (releases the name) or comes back.
     bool setPresent(bool present);

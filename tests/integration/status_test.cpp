@@ -33,6 +33,9 @@ protected:
         startDaemon();
         ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
         ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-12.5)));
+        // Per-pack values are refreshed once a second.
+        ASSERT_TRUE(waitAggregate("/Batteries/1/Current", num(-12.5)));
+        ASSERT_TRUE(waitAggregate("/Batteries/2/MinCellVoltage", num(3.117)));
     }
 
     std::string aggregateText(const std::string& path) { return client_.getText(kAggregate, path); }

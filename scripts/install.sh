@@ -1,0 +1,126 @@
+#!/bin/sh
+# Installs dbus-battery-aggregator on a Victron GX (Venus OS), as root, from an unpacked bundle:
+#   sh install.sh [--dry-run]
+# Installs to /data/apps/dbus-battery-aggregator (kept across firmware updates), never overwrites an
+# existing configuration, links /service/dbus-battery-aggregator and adds one marked line to
+# /data/rc.local that re-links the service at every boot. Running it again changes nothing; a newer
+# bundle replaces the program and its libraries, keeps the configuration and restarts the service.
+# (--root DIR installs under DIR instead of /: for tests, which fake a GX root.)
+set -eu
+
+app_name=dbus-battery-aggregator
+marker="# $app_name: start at boot"
+dry=0
+root=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --dry-run) dry=1 ;;
+        --root) root=$2; shift ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "install.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+say() { echo "$*"; }
+do_() {
+    if [ $dry = 1 ]; then echo "would: $*"; else "$@"; fi
+}
+
+# The bundle for this machine: this one, or a sibling unpacked next to it.
+case "$(uname -m)" in
+    armv7l|armv7*|armhf) want=armv7 ;;
+    aarch64|arm64) want=aarch64 ;;
+    *) want=$(uname -m) ;;
+esac
+src=$(cd "$(dirname "$0")" && pwd)
+if [ "$(cat "$src/ARCH" 2>/dev/null)" != "$want" ]; then
+    found=""
+    for d in "$src"/../$app_name-*-"$want"; do [ -f "$d/ARCH" ] && found=$(cd "$d" && pwd); done
+    if [ -z "$found" ]; then
+        echo "install.sh: this bundle is for $(cat "$src/ARCH" 2>/dev/null || echo '?'), this GX is $want ($(uname -m))." >&2
+        echo "Download $app_name-<version>-$want.tar.gz instead." >&2
+        exit 1
+    fi
+    src=$found
+fi
+version=$(cat "$src/VERSION")
+
+dest=$root/data/apps/$app_name
+service_link=$root/service/$app_name
+rc_local=$root/data/rc.local
+changed=0
+
+# Copies one file when it differs; returns 0 when it copied.
+put() {
+    if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
+    do_ mkdir -p "$(dirname "$2")"
+    do_ cp -p "$1" "$2"
+    changed=1
+    return 0
+}
+
+say "Installing $app_name $version ($want) to $dest"
+upgrade=0
+[ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" != "$version" ] && upgrade=1
+program_changed=0
+for f in $(cd "$src" && find bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH -type f 2>/dev/null); do
+    if put "$src/$f" "$dest/$f"; then
+        case "$f" in bin/*|lib/*) program_changed=1 ;; esac
+    fi
+done
+# Libraries of an older bundle that this one no longer has.
+if [ -d "$dest/lib" ]; then
+    for f in "$dest"/lib/*; do
+        [ -e "$f" ] || continue
+        [ -e "$src/lib/$(basename "$f")" ] || { do_ rm -f "$f"; changed=1; }
+    done
+fi
+
+if [ -f "$dest/$app_name.ini" ]; then
+    say "Keeping your configuration $dest/$app_name.ini"
+else
+    do_ cp "$src/$app_name.ini" "$dest/$app_name.ini"
+    changed=1
+    say "Configuration: $dest/$app_name.ini (edit it, then: svc -t /service/$app_name)"
+fi
+
+link_target=$dest/service
+if [ "$(readlink "$service_link" 2>/dev/null || true)" != "$link_target" ]; then
+    do_ mkdir -p "$root/service"
+    do_ ln -sfn "$link_target" "$service_link"
+    changed=1
+fi
+
+# /service is rebuilt at every boot: rc.local links us again.
+boot_line="ln -sfn /data/apps/$app_name/service /service/$app_name  $marker"
+if [ ! -f "$rc_local" ]; then
+    if [ $dry = 1 ]; then echo "would: create $rc_local"; else printf '#!/bin/sh\n' > "$rc_local"; fi
+    changed=1
+fi
+if ! grep -qF "$marker" "$rc_local" 2>/dev/null; then
+    if [ $dry = 1 ]; then echo "would: add to $rc_local: $boot_line"; else echo "$boot_line" >> "$rc_local"; fi
+    changed=1
+fi
+if [ ! -x "$rc_local" ]; then do_ chmod +x "$rc_local"; changed=1; fi
+
+if [ $program_changed = 1 ] && [ $upgrade = 1 ] && command -v svc >/dev/null 2>&1; then
+    say "Restarting the service with the new version"
+    do_ svc -t "$service_link"
+fi
+
+if [ $changed = 0 ]; then
+    say "Nothing to change: $app_name $version is installed."
+    exit 0
+fi
+[ $dry = 1 ] && exit 0
+cat <<EOT
+
+Done. daemontools starts it within a few seconds:
+  svstat /service/$app_name
+  $dest/$app_name status
+  tail -F /var/log/$app_name/current | tai64nlocal
+  dbus -y com.victronenergy.battery.aggregate /Soc GetValue
+Then on the GX: Settings -> System setup -> Battery monitor: "Battery Aggregator", and under
+Settings -> DVCC check that the controlling BMS is the aggregate (automatic selection picks it).
+EOT

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The installer on a fake GX root: a temp dir stands in for /data and /service, a real svscan
+# supervises the service (daemontools, as on Venus OS), the scripts run under BusyBox sh, and a
+# private dbus-daemon with battery-sim stands in for the GX bus. The bundle is made for this
+# machine by scripts/make-bundle, so it starts through its own loader exactly as on a GX.
+#
+#   installer_test.sh DAEMON BATTERY_SIM
+# Exit 77 (skipped) when daemontools or busybox are missing.
+set -euo pipefail
+daemon=$1 sim=$2
+src=$(cd "$(dirname "$0")/../.." && pwd)
+for tool in svscan svc svstat multilog busybox dbus-send; do
+    command -v $tool >/dev/null || { echo "SKIPPED: $tool is not installed (scripts/setup installs it)"; exit 77; }
+done
+
+tmp=$(mktemp -d /tmp/bagg-install-test.XXXXXX)
+pids=()
+svscan_pid=""
+cleanup() {
+    # svscan and every supervise/run/multilog below it share one process group.
+    [ -n "$svscan_pid" ] && kill -TERM -- "-$svscan_pid" 2>/dev/null || true
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    sleep 0.2
+    [ -n "$svscan_pid" ] && kill -KILL -- "-$svscan_pid" 2>/dev/null || true
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$tmp/log/current" ] && { echo "--- service log:"; cat "$tmp/log/current"; }; exit 1; }
+check() { local what=$1; shift; "$@" || fail "$what"; echo "ok: $what"; }
+waitfor() {  # seconds, command...
+    local n=$(($1 * 10)); shift
+    for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
+    return 1
+}
+
+# ---- the GX bus, with three packs ----
+cat > "$tmp/bus.conf" <<XML
+<busconfig><listen>unix:path=$tmp/bus</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
+XML
+dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>/dev/null &
+pids+=($!)
+waitfor 5 test -S "$tmp/bus" || fail "private dbus-daemon"
+export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/bus"
+"$sim" --packs 3 --soc 70,80,90 --no-drift >"$tmp/sim.log" 2>&1 &
+pids+=($!)
+
+aggregate_soc() {
+    dbus-send --system --print-reply=literal --dest=com.victronenergy.battery.aggregate /Soc \
+        com.victronenergy.BusItem.GetValue 2>/dev/null | awk '{print $NF}'
+}
+on_bus() { [ "$(aggregate_soc)" = 70 ]; }
+off_bus() { ! dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:com.victronenergy.battery.aggregate | grep -q "true"; }
+
+# ---- a bundle for this machine ----
+case "$(uname -m)" in armv7*) arch=armv7 ;; aarch64) arch=aarch64 ;; *) arch=$(uname -m) ;; esac
+bundle=$tmp/dbus-battery-aggregator-test-$arch
+"$src/scripts/make-bundle" "$daemon" "$(gcc -dumpmachine)" "$arch" "$bundle" >/dev/null
+root=$tmp/root
+mkdir -p "$root/data" "$root/service"
+printf '#!/bin/sh\necho "owner line kept" > /dev/null\n' > "$root/data/rc.local"
+chmod +x "$root/data/rc.local"
+
+# ---- --dry-run changes nothing ----
+out=$(busybox sh "$bundle/install.sh" --root "$root" --dry-run)
+check "dry run says what it would do" grep -q "would: ln -sfn" <<<"$out"
+check "dry run installs nothing" test ! -e "$root/data/apps"
+check "dry run leaves rc.local alone" test "$(grep -c . "$root/data/rc.local")" -eq 2
+
+# ---- install ----
+busybox sh "$bundle/install.sh" --root "$root" > "$tmp/install.out"
+app=$root/data/apps/dbus-battery-aggregator
+check "program installed" test -x "$app/bin/dbus-battery-aggregator"
+check "own loader installed" test -x "$app/lib/ld.so"
+check "configuration installed" test -f "$app/dbus-battery-aggregator.ini"
+check "the command works through the bundle's loader" sh -c "'$app/dbus-battery-aggregator' --version | grep -q '$(uname -m)'"
+check "service linked" test "$(readlink "$root/service/dbus-battery-aggregator")" = "$app/service"
+check "rc.local keeps the owner's line" grep -q "owner line kept" "$root/data/rc.local"
+check "rc.local re-links at boot" grep -q "^ln -sfn /data/apps/dbus-battery-aggregator/service /service/dbus-battery-aggregator  # dbus-battery-aggregator: start at boot$" "$root/data/rc.local"
+check "rc.local still executable" test -x "$root/data/rc.local"
+printf '[service]\ndevice_instance = 300\nstate_file =\n' > "$app/dbus-battery-aggregator.ini"  # the owner's edit
+
+# ---- under supervise ----
+mkdir -p "$tmp/log"
+BAGG_LOG_DIR=$tmp/log setsid svscan "$root/service" >/dev/null 2>&1 &
+svscan_pid=$!
+check "the service runs under supervise and answers on the bus" waitfor 30 on_bus
+check "svstat says up" waitfor 5 sh -c "svstat '$root/service/dbus-battery-aggregator' | grep -q ': up'"
+check "multilog writes the log" waitfor 10 grep -q "dbus-battery-aggregator .* starting" "$tmp/log/current"
+svc -d "$root/service/dbus-battery-aggregator"
+check "svc -d stops it" waitfor 10 off_bus
+check "svstat says down" waitfor 5 sh -c "svstat '$root/service/dbus-battery-aggregator' | grep -q ': down'"
+svc -u "$root/service/dbus-battery-aggregator"
+check "svc -u starts it" waitfor 30 on_bus
+
+# ---- reinstall is a no-op ----
+before=$(cd "$root" && find . -type f -exec md5sum {} + | sort)
+out=$(busybox sh "$bundle/install.sh" --root "$root")
+check "reinstall says there is nothing to change" grep -q "Nothing to change" <<<"$out"
+check "reinstall changes no file" test "$(cd "$root" && find . -type f -exec md5sum {} + | sort)" = "$before"
+check "reinstall adds no second rc.local line" test "$(grep -c "start at boot" "$root/data/rc.local")" -eq 1
+
+# ---- upgrade: a newer bundle replaces the program, keeps the configuration, restarts ----
+pid_before=$(svstat "$root/service/dbus-battery-aggregator" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
+echo "9.9.9" > "$bundle/VERSION"
+printf '\0' >> "$bundle/bin/dbus-battery-aggregator"  # another build: different bytes, still the same ELF
+out=$(busybox sh "$bundle/install.sh" --root "$root")
+check "upgrade restarts the service" grep -q "Restarting the service" <<<"$out"
+check "upgrade replaced the program" cmp -s "$bundle/bin/dbus-battery-aggregator" "$app/bin/dbus-battery-aggregator"
+check "upgrade kept the configuration" grep -q "device_instance = 300" "$app/dbus-battery-aggregator.ini"
+check "the new program runs" waitfor 30 sh -c "pid=\$(svstat '$root/service/dbus-battery-aggregator' | sed -n 's/.*(pid \([0-9]*\)).*/\1/p'); [ -n \"\$pid\" ] && [ \"\$pid\" != '$pid_before' ]"
+check "and answers" waitfor 30 on_bus
+
+# ---- uninstall ----
+busybox sh "$app/uninstall.sh" --root "$root" > "$tmp/uninstall.out"
+check "service link removed" test ! -e "$root/service/dbus-battery-aggregator"
+check "the service stopped" waitfor 15 off_bus
+check "rc.local line removed" test "$(grep -c "start at boot" "$root/data/rc.local" || true)" -eq 0
+check "rc.local keeps the owner's line" grep -q "owner line kept" "$root/data/rc.local"
+check "configuration kept" test -f "$app/dbus-battery-aggregator.ini"
+check "program removed" test ! -e "$app/bin"
+check "uninstall says to switch the battery monitor back" grep -q "Battery monitor" "$tmp/uninstall.out"
+busybox sh "$bundle/uninstall.sh" --root "$root" --purge >/dev/null
+check "--purge removes the configuration too" test ! -e "$app"
+echo "installer on a fake GX root: every check passed"
