@@ -1,6 +1,6 @@
 #include "name_watcher.h"
 
-#include "call_guard.h"
+#include "event/call_guard.h"
 
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>

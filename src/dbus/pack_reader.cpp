@@ -1,7 +1,7 @@
 #include "pack_reader.h"
 
 #include "busitem_wire.h"
-#include "call_guard.h"
+#include "event/call_guard.h"
 #include "raw_message.h"
 
 #include <sdbus-c++/Error.h>

@@ -1,7 +1,7 @@
 #include "settings_client.h"
 
 #include "busitem_codec.h"
-#include "call_guard.h"
+#include "event/call_guard.h"
 
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>

@@ -1,5 +1,7 @@
 #include "event_loop.h"
 
+#include "call_guard.h"
+
 #include <spdlog/spdlog.h>
 #include <systemd/sd-event.h>
 
@@ -21,13 +23,7 @@ void check(int r, const char* what)
 template <typename F>
 int guarded(const char* what, F&& f) noexcept
 {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        spdlog::error("{} callback failed: {}", what, e.what());
-    } catch (...) {
-        spdlog::error("{} callback failed with an unknown exception", what);
-    }
+    guardedCallback(what, std::forward<F>(f));
     return 0;
 }
 
