@@ -91,6 +91,10 @@ int onKey(void* user, const char* section, const char* name, const char* value)
                 ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
                 return 1;
             }
+            if (!spec.list) {
+                ctx->error(ctx->line, key, "only lists continue on indented lines");
+                return 1;
+            }
             text = ctx->rawValues[key] + "," + text;
         }
         ctx->rawValues[key] = text;
@@ -189,10 +193,12 @@ namespace {
 
 // "key = a, b, c" on one line if it fits, else the list continued on tab-indented lines, so that
 // what we print reads back the same.
-std::string formatKey(std::string_view name, const std::string& value)
+std::string formatKey(std::string_view name, const std::string& value, bool list)
 {
     const std::string single = fmt::format("{} = {}", name, value);
     if (single.size() <= kMaxLine) return single + "\n";
+    // A single value read from one line fits on one line written as tightly as it can be.
+    if (!list) return fmt::format("{}={}\n", name, value);
     const std::string head = fmt::format("{} =", name);
     std::string out, line = head;
     std::size_t start = 0;
@@ -219,7 +225,7 @@ std::string formatConfig(const Config& config)
     for (auto section : configSections()) {
         out += fmt::format("[{}]\n", section);
         for (const auto& spec : configSchema())
-            if (spec.section == section) out += formatKey(spec.name, spec.print(config));
+            if (spec.section == section) out += formatKey(spec.name, spec.print(config), spec.list);
         out += "\n";
     }
     return out;

@@ -132,7 +132,7 @@ KeySpec stringList(std::string_view section, std::string_view name, Access at)
                 at(c) = splitList(value);
                 return {};
             },
-            [=](const Config& c) { return joinList(at(c)); }};
+            [=](const Config& c) { return joinList(at(c)); }, true};
 }
 
 KeySpec boolean(std::string_view section, std::string_view name, bool ServiceConfig::*member)
@@ -194,7 +194,8 @@ KeySpec cellAlarms()
                 std::vector<std::string> names;
                 for (Alarm a : c.aggregation.imbalance.cellAlarms) names.emplace_back(alarmName(a));
                 return names.empty() ? std::string("none") : joinList(names);
-            }};
+            },
+            true};
 }
 
 KeySpec deviceInstance()

@@ -17,6 +17,7 @@ struct KeySpec {
     // Returns an error message, empty on success. Leaves Config untouched on error.
     std::function<std::string(std::string_view value, Config& config)> parse;
     std::function<std::string(const Config& config)> print;
+    bool list = false;  // comma-separated; may continue on indented lines
 };
 
 const std::vector<KeySpec>& configSchema();

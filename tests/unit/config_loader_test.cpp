@@ -158,7 +158,7 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
         {"line too long", longLine.c_str(),
          {"f.ini:2: line too long (260 characters, at most 198); continue a long list on indented lines"}},
         {"continuation of a number", "[charge]\nnominal_charge_current = 5\n  6\n",
-         {"f.ini:3: [charge] nominal_charge_current: '5,6' is not a number and not 'auto'"}},
+         {"f.ini:3: [charge] nominal_charge_current: only lists continue on indented lines"}},
         {"syntax error", "[charge]\nthis line has no equals sign\n",
          {"f.ini:2: syntax error (expected '[section]' or 'key = value')"}},
     };
