@@ -84,6 +84,12 @@ int onKey(void* user, const char* section, const char* name, const char* value)
     }
     for (const auto& spec : configSchema()) {
         if (spec.section != section || spec.name != name) continue;
+        // Names and paths are printable text; a control character is a damaged file.
+        for (const char* c = value; *c; ++c)
+            if ((static_cast<unsigned char>(*c) < 0x20 && *c != '\t') || *c == 0x7f) {
+                ctx->error(ctx->line, key, "the value contains a control character");
+                return 1;
+            }
         // inih hands an indented continuation line over as the same key again: a list goes on.
         std::string text = value;
         if (auto [it, fresh] = ctx->seenAt.emplace(key, ctx->line); !fresh) {

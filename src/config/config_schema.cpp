@@ -129,7 +129,12 @@ KeySpec stringList(std::string_view section, std::string_view name, Access at)
 {
     return {section, name,
             [=](std::string_view value, Config& c) -> std::string {
-                at(c) = splitList(value);
+                auto items = splitList(value);
+                // "a,;b" would print as "a, ;b", where ';' starts a comment: refuse it outright.
+                for (const auto& item : items)
+                    if (item.find(';') != std::string::npos)
+                        return fmt::format("'{}': ';' starts a comment and cannot be part of a name", item);
+                at(c) = std::move(items);
                 return {};
             },
             [=](const Config& c) { return joinList(at(c)); }, true};

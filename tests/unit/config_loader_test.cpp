@@ -159,6 +159,10 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:2: line too long (260 characters, at most 198); continue a long list on indented lines"}},
         {"continuation of a number", "[charge]\nnominal_charge_current = 5\n  6\n",
          {"f.ini:3: [charge] nominal_charge_current: only lists continue on indented lines"}},
+        {"semicolon in a name", "[batteries]\nexclude = a,;b\n",
+         {"f.ini:2: [batteries] exclude: ';b': ';' starts a comment and cannot be part of a name"}},
+        {"control character", "[batteries]\nexclude = a\x01" "b\n",
+         {"f.ini:2: [batteries] exclude: the value contains a control character"}},
         {"syntax error", "[charge]\nthis line has no equals sign\n",
          {"f.ini:2: syntax error (expected '[section]' or 'key = value')"}},
     };
