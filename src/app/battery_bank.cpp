@@ -7,8 +7,6 @@
 namespace bagg {
 namespace {
 
-std::chrono::microseconds seconds(double s) { return std::chrono::microseconds(static_cast<long long>(s * 1e6)); }
-
 // What the aggregate cannot do without; a pack lacking them is `invalid`.
 bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
 
@@ -57,7 +55,7 @@ void BatteryBank::onAppeared(const std::string& service, const std::string& owne
     if (k.reader && k.reader->uniqueName() == owner) return;  // ListNames and NameOwnerChanged both told us
     if (k.reader) retired_.push_back(std::move(k.reader));
     spdlog::info("battery {} appeared ({})", service, owner);
-    const LivenessConfig liveness{seconds(config_.batteries.livenessInterval), seconds(config_.batteries.livenessTimeout)};
+    const LivenessConfig liveness{fromSeconds(config_.batteries.livenessInterval), fromSeconds(config_.batteries.livenessTimeout)};
     k.reader = std::make_unique<PackReader>(loop_, connection_, service, owner, config_.aggregation.plausibility,
                                             liveness, onChanged_);
     reaper_.trigger();
@@ -88,7 +86,7 @@ PackStatus BatteryBank::evaluate(const Known& k) const
 
 void BatteryBank::refresh(std::chrono::microseconds now)
 {
-    const auto grace = seconds(config_.batteries.reconnectGrace);
+    const auto grace = fromSeconds(config_.batteries.reconnectGrace);
     for (auto& [service, k] : packs_) {
         const PackStatus before = k.status;
         k.status = evaluate(k);

@@ -48,8 +48,6 @@ constexpr auto kHeartbeat = std::chrono::seconds(1);
 // A driver that never answers its first read must not keep the bank "unsettled" for ever.
 constexpr auto kSettleTimeout = std::chrono::seconds(10);
 
-std::chrono::microseconds seconds(double s) { return std::chrono::microseconds(static_cast<long long>(s * 1e6)); }
-
 // The backstop of the watchdog, outside the loop: if the loop itself hangs (a blocking call that
 // never returns), nothing in it can notice. alarm() is re-armed at every publish; when it fires we
 // leave with a message and a non-zero status, and daemontools restarts us.
@@ -125,7 +123,7 @@ int Daemon::run()
     if (config_.service.deviceInstance) {
         claimName("fixed device instance");
     } else {
-        settingsTimeout_.schedule(std::chrono::microseconds(static_cast<long long>(config_.service.settingsTimeout * 1e6)));
+        settingsTimeout_.schedule(fromSeconds(config_.service.settingsTimeout));
         spdlog::info("waiting for {} to grant a device instance", kSettingsService);
     }
     return loop_.run();
@@ -179,7 +177,7 @@ void Daemon::heartbeat()
 {
     heartbeat_.schedule(kHeartbeat);
     const auto sincePublished = loop_.now() - lastPublished_;
-    if (sincePublished > seconds(config_.service.watchdogTimeout)) {
+    if (sincePublished > fromSeconds(config_.service.watchdogTimeout)) {
         spdlog::critical("watchdog: nothing published for {} s; exiting so that the supervisor restarts us",
                          std::chrono::duration_cast<std::chrono::seconds>(sincePublished).count());
         loop_.exit(4);
@@ -193,7 +191,7 @@ void Daemon::heartbeat()
 // the first so that they make one recompute and one ItemsChanged, not 25.
 void Daemon::scheduleRecompute()
 {
-    if (!recompute_.pending()) recompute_.schedule(seconds(config_.service.recomputeDelay));
+    if (!recompute_.pending()) recompute_.schedule(fromSeconds(config_.service.recomputeDelay));
 }
 
 void Daemon::recompute()
