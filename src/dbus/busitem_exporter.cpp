@@ -9,7 +9,6 @@
 namespace bagg {
 namespace {
 
-using ItemMap = std::map<std::string, std::map<std::string, sdbus::Variant>>;
 
 // sdbus-c++ turns only sdbus::Error into an error reply; anything else must not escape into C.
 template <typename F>
