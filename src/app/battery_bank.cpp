@@ -66,8 +66,10 @@ void BatteryBank::onVanished(const std::string& service)
 {
     auto it = packs_.find(service);
     if (it == packs_.end() || !it->second.reader) return;
-    spdlog::warn("battery {} ({}) left the bus", it->second.reader->state().label(), service);
-    retired_.push_back(std::move(it->second.reader));
+    Known& k = it->second;
+    spdlog::warn("battery {} ({}) left the bus", k.reader->state().label(), service);
+    if (k.status == PackStatus::Online) k.lastGood = k.reader->state().snapshot();  // what is held while away
+    retired_.push_back(std::move(k.reader));
     reaper_.trigger();
     onChanged_();
 }
@@ -90,8 +92,11 @@ void BatteryBank::refresh(std::chrono::microseconds now)
     for (auto& [service, k] : packs_) {
         const PackStatus before = k.status;
         k.status = evaluate(k);
-        if (k.status == PackStatus::Online) {
+        // The values held while it is away are those of its last online moment: taken when it stops
+        // being online, not copied on every recompute. (A pack that leaves the bus is taken in onVanished.)
+        if (before == PackStatus::Online && k.status != PackStatus::Online && k.reader)
             k.lastGood = k.reader->state().snapshot();
+        if (k.status == PackStatus::Online) {
             k.serial = k.reader->state().serial();
             k.awaySince.reset();
             k.presence = PackPresence::Online;
@@ -107,7 +112,9 @@ void BatteryBank::refresh(std::chrono::microseconds now)
             k.presence = PackPresence::Offline;
         }
         if (k.status != before && k.status != PackStatus::Connecting)
-            spdlog::info("battery {} ({}): {}", k.lastGood ? k.lastGood->label : service, service, statusName(k.status));
+            spdlog::info("battery {} ({}): {}",
+                         k.reader ? k.reader->state().label() : k.lastGood ? k.lastGood->label : service, service,
+                         statusName(k.status));
     }
     // Same /Serial online under another service name: the held entry is that pack, counted once, as the new one.
     for (auto& [service, k] : packs_) {

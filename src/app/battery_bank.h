@@ -56,7 +56,7 @@ private:
     struct Known {
         int slot = 0;
         std::unique_ptr<PackReader> reader;    // null: gone
-        std::optional<PackSnapshot> lastGood;  // last values while online: what is held when it is away
+        std::optional<PackSnapshot> lastGood;  // its values when it stopped being online: held while away
         std::string serial;                    // its /Serial while online, to recognise it under a new name
         std::optional<std::chrono::microseconds> awaySince;
         PackStatus status = PackStatus::Connecting;

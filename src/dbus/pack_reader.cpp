@@ -127,7 +127,7 @@ void PackReader::applyOne(std::string_view path, const Decoded& value, bool& cha
 
 void PackReader::requestItems()
 {
-    auto call = root_->createMethodCall("com.victronenergy.BusItem", "GetItems");
+    auto call = root_->createMethodCall(kBusItemInterface, "GetItems");
     root_->callMethod(
         call,
         [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
@@ -152,7 +152,7 @@ void PackReader::requestItems()
 void PackReader::requestRootValue()
 {
     spdlog::info("{} has no GetItems; reading GetValue on /", state_.service());
-    auto call = root_->createMethodCall("com.victronenergy.BusItem", "GetValue");
+    auto call = root_->createMethodCall(kBusItemInterface, "GetValue");
     root_->callMethod(
         call,
         [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
