@@ -46,67 +46,40 @@ const char* bandName(ImbalanceBand b)
     return "?";
 }
 
-std::string alarmPath(std::size_t i) { return "/Alarms/" + std::string(alarmName(static_cast<Alarm>(i))); }
+// The aggregate's numbers, each read from its field of the result.
+struct NumberPath {
+    const char* path;
+    PathFormat format;
+    std::optional<double> AggregateResult::*field;
+};
+const NumberPath kNumberPaths[] = {
+    {"/Soc", kPercent, &AggregateResult::soc},
+    {"/Dc/0/Voltage", kVolts, &AggregateResult::voltage},
+    {"/Dc/0/Current", kAmps, &AggregateResult::current},
+    {"/Dc/0/Power", kWatts, &AggregateResult::power},
+    {"/Dc/0/Temperature", kCelsius, &AggregateResult::temperature},
+    {"/Capacity", kAmpHours, &AggregateResult::capacity},
+    {"/InstalledCapacity", kAmpHours, &AggregateResult::installedCapacity},
+    {"/ConsumedAmphours", kAmpHours, &AggregateResult::consumedAmphours},
+    {"/TimeToGo", kSeconds, &AggregateResult::timeToGo},
+    {"/Info/MaxChargeVoltage", kVolts, &AggregateResult::maxChargeVoltage},
+    {"/Info/MaxChargeCurrent", kAmps, &AggregateResult::maxChargeCurrent},
+    {"/Info/MaxDischargeCurrent", kAmps, &AggregateResult::maxDischargeCurrent},
+    {"/Info/BatteryLowVoltage", kVolts, &AggregateResult::batteryLowVoltage},
+    {"/Imbalance/SocSpread", kPercent, &AggregateResult::socSpread},
+};
 
-}  // namespace
-
-AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks hooks)
-    : exporter_(e), hooks_(std::move(hooks))
-{
-    e.add("/Mgmt/ProcessName", std::string("dbus-battery-aggregator"), kText);
-    e.add("/Mgmt/ProcessVersion", std::string(BAGG_VERSION), kText);
-    e.add("/Mgmt/Connection", std::string("Aggregate of battery services"), kText);
-    e.add("/DeviceInstance", std::int64_t{deviceInstance}, kCount);
-    e.add("/ProductId", std::int64_t{kProductId}, kCount);
-    e.add("/ProductName", std::string(kProductName), kText);
-    e.add("/FirmwareVersion", std::string(BAGG_VERSION), kText);
-    e.add("/HardwareVersion", std::string("virtual"), kText);
-    e.add("/Connected", std::int64_t{1}, kCount);
-    e.add("/Serial", std::string("aggregate"), kText);
-    e.add("/CustomName", std::string(), kText, [this](const Value& v) {
-        return hooks_.onCustomName(std::get<std::string>(v));
-    });
-    e.add("/LogLevel", std::string("info"), kText, [this](const Value& v) {
-        return hooks_.onLogLevel(std::get<std::string>(v));
-    });
-
-    e.add("/Soc", Invalid{}, kPercent);
-    e.add("/Dc/0/Voltage", Invalid{}, kVolts);
-    e.add("/Dc/0/Current", Invalid{}, kAmps);
-    e.add("/Dc/0/Power", Invalid{}, kWatts);
-    e.add("/Dc/0/Temperature", Invalid{}, kCelsius);
-    e.add("/Capacity", Invalid{}, kAmpHours);
-    e.add("/InstalledCapacity", Invalid{}, kAmpHours);
-    e.add("/ConsumedAmphours", Invalid{}, kAmpHours);
-    e.add("/TimeToGo", Invalid{}, kSeconds);
-    for (const auto& c : kCellPaths) {
-        e.add(c.value, Invalid{}, c.format);
-        e.add(c.id, Invalid{}, kText);
-    }
-    e.add("/System/NrOfCellsPerBattery", Invalid{}, kCount);
-    e.add("/System/NrOfModulesOnline", Invalid{}, kCount);
-    e.add("/System/NrOfModulesOffline", Invalid{}, kCount);
-    e.add("/System/NrOfModulesBlockingCharge", Invalid{}, kCount);
-    e.add("/System/NrOfModulesBlockingDischarge", Invalid{}, kCount);
-    e.add("/System/NrOfBatteries", Invalid{}, kCount);
-    for (std::size_t a = 0; a < kAlarmCount; ++a) e.add(alarmPath(a), Invalid{}, kCount);
-    e.add("/Info/MaxChargeVoltage", Invalid{}, kVolts);
-    e.add("/Info/MaxChargeCurrent", Invalid{}, kAmps);
-    e.add("/Info/MaxDischargeCurrent", Invalid{}, kAmps);
-    e.add("/Info/BatteryLowVoltage", Invalid{}, kVolts);
-    e.add("/Info/ChargeLimitation", Invalid{}, kText);
-    e.add("/Info/DischargeLimitation", Invalid{}, kText);
-    e.add("/Io/AllowToCharge", Invalid{}, kCount);
-    e.add("/Io/AllowToDischarge", Invalid{}, kCount);
-    e.add("/Imbalance/SocSpread", Invalid{}, kPercent);
-    e.add("/Imbalance/Band", Invalid{}, kText);
-}
-
-void AggregateService::setDeviceInstance(int instance) { exporter_.set("/DeviceInstance", std::int64_t{instance}); }
-
-void AggregateService::setCustomName(const std::string& name) { exporter_.set("/CustomName", name); }
-
-namespace {
+struct CountPath {
+    const char* path;
+    int AggregateResult::*field;
+};
+const CountPath kCountPaths[] = {
+    {"/System/NrOfModulesOnline", &AggregateResult::modulesOnline},
+    {"/System/NrOfModulesOffline", &AggregateResult::modulesOffline},
+    {"/System/NrOfModulesBlockingCharge", &AggregateResult::modulesBlockingCharge},
+    {"/System/NrOfModulesBlockingDischarge", &AggregateResult::modulesBlockingDischarge},
+    {"/System/NrOfBatteries", &AggregateResult::packsOnline},
+};
 
 // Per pack, what `dbus-battery-aggregator status` and dbus-spy users want to see of each BMS.
 struct PackPath {
@@ -114,7 +87,7 @@ struct PackPath {
     Quantity quantity;
     PathFormat format;
 };
-const std::array<PackPath, 10> kPackPaths = {{
+const PackPath kPackPaths[] = {
     {"Soc", Quantity::Soc, kPercent},
     {"Voltage", Quantity::Voltage, kVolts},
     {"Current", Quantity::Current, kAmps},
@@ -125,74 +98,100 @@ const std::array<PackPath, 10> kPackPaths = {{
     {"MaxDischargeCurrent", Quantity::DischargeCurrentLimit, kAmps},
     {"AllowToCharge", Quantity::AllowToCharge, kCount},
     {"AllowToDischarge", Quantity::AllowToDischarge, kCount},
-}};
+};
 
 }  // namespace
 
-// The order of a slot's paths: these four, then kPackPaths.
-enum PackText { kServicePath, kNamePath, kStatePath, kRejectedPath, kFirstValuePath };
-
-void AggregateService::addPackPaths()
+AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks hooks)
+    : exporter_(e), hooks_(std::move(hooks))
 {
-    const std::string base = fmt::format("/Batteries/{}/", packPaths_.size());
-    std::vector<std::string> paths = {base + "Service", base + "Name", base + "State", base + "RejectedValues"};
-    exporter_.add(paths[kServicePath], Invalid{}, kText);
-    exporter_.add(paths[kNamePath], Invalid{}, kText);
-    exporter_.add(paths[kStatePath], Invalid{}, kText);
-    exporter_.add(paths[kRejectedPath], Invalid{}, kCount);
-    for (const auto& p : kPackPaths) {
-        paths.push_back(base + p.name);
-        exporter_.add(paths.back(), Invalid{}, p.format, {}, BusItemExporter::Signals::ItemsChangedOnly);
+    e.add("/Mgmt/ProcessName", std::string("dbus-battery-aggregator"), kText);
+    e.add("/Mgmt/ProcessVersion", std::string(BAGG_VERSION), kText);
+    e.add("/Mgmt/Connection", std::string("Aggregate of battery services"), kText);
+    ids_.deviceInstance = e.add("/DeviceInstance", std::int64_t{deviceInstance}, kCount);
+    e.add("/ProductId", std::int64_t{kProductId}, kCount);
+    e.add("/ProductName", std::string(kProductName), kText);
+    e.add("/FirmwareVersion", std::string(BAGG_VERSION), kText);
+    e.add("/HardwareVersion", std::string("virtual"), kText);
+    e.add("/Connected", std::int64_t{1}, kCount);
+    e.add("/Serial", std::string("aggregate"), kText);
+    ids_.customName = e.add("/CustomName", std::string(), kText, [this](const Value& v) {
+        return hooks_.onCustomName(std::get<std::string>(v));
+    });
+    e.add("/LogLevel", std::string("info"), kText, [this](const Value& v) {
+        return hooks_.onLogLevel(std::get<std::string>(v));
+    });
+
+    for (const auto& n : kNumberPaths) ids_.numbers.push_back(e.add(n.path, Invalid{}, n.format));
+    for (std::size_t i = 0; i < kCells; ++i) {
+        ids_.cellValues[i] = e.add(kCellPaths[i].value, Invalid{}, kCellPaths[i].format);
+        ids_.cellIds[i] = e.add(kCellPaths[i].id, Invalid{}, kText);
     }
-    packPaths_.push_back(std::move(paths));
+    ids_.cellsPerBattery = e.add("/System/NrOfCellsPerBattery", Invalid{}, kCount);
+    for (const auto& c : kCountPaths) ids_.counts.push_back(e.add(c.path, Invalid{}, kCount));
+    for (std::size_t a = 0; a < kAlarmCount; ++a)
+        ids_.alarms[a] = e.add("/Alarms/" + std::string(alarmName(static_cast<Alarm>(a))), Invalid{}, kCount);
+    ids_.chargeLimitation = e.add("/Info/ChargeLimitation", Invalid{}, kText);
+    ids_.dischargeLimitation = e.add("/Info/DischargeLimitation", Invalid{}, kText);
+    ids_.allowToCharge = e.add("/Io/AllowToCharge", Invalid{}, kCount);
+    ids_.allowToDischarge = e.add("/Io/AllowToDischarge", Invalid{}, kCount);
+    ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
 }
 
-void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs, bool packValues)
+void AggregateService::setDeviceInstance(int instance) { exporter_.set(ids_.deviceInstance, std::int64_t{instance}); }
+
+void AggregateService::setCustomName(const std::string& name) { exporter_.set(ids_.customName, name); }
+
+AggregateService::PackIds& AggregateService::packIds(int slot)
+{
+    while (static_cast<int>(packs_.size()) <= slot) {
+        const std::string base = fmt::format("/Batteries/{}/", packs_.size());
+        auto& e = exporter_;
+        PackIds ids;
+        ids.service = e.add(base + "Service", Invalid{}, kText);
+        ids.name = e.add(base + "Name", Invalid{}, kText);
+        ids.state = e.add(base + "State", Invalid{}, kText);
+        ids.rejected = e.add(base + "RejectedValues", Invalid{}, kCount);
+        for (const auto& v : kPackPaths)
+            ids.values.push_back(e.add(base + v.name, Invalid{}, v.format, {}, BusItemExporter::Signals::Pulled));
+        packs_.push_back(ids);
+    }
+    return packs_[static_cast<std::size_t>(slot)];
+}
+
+void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs)
 {
     auto& e = exporter_;
-    e.set("/Soc", num(r.soc));
-    e.set("/Dc/0/Voltage", num(r.voltage));
-    e.set("/Dc/0/Current", num(r.current));
-    e.set("/Dc/0/Power", num(r.power));
-    e.set("/Dc/0/Temperature", num(r.temperature));
-    e.set("/Capacity", num(r.capacity));
-    e.set("/InstalledCapacity", num(r.installedCapacity));
-    e.set("/ConsumedAmphours", num(r.consumedAmphours));
-    e.set("/TimeToGo", num(r.timeToGo));
+    for (std::size_t i = 0; i < std::size(kNumberPaths); ++i) e.set(ids_.numbers[i], num(r.*kNumberPaths[i].field));
     for (std::size_t i = 0; i < kCells; ++i) {
-        e.set(kCellPaths[i].value, num(r.cells[i].value));
-        e.set(kCellPaths[i].id, r.cells[i].value ? Value{r.cells[i].id} : Value{Invalid{}});
+        e.set(ids_.cellValues[i], num(r.cells[i].value));
+        e.set(ids_.cellIds[i], r.cells[i].value ? Value{r.cells[i].id} : Value{Invalid{}});
     }
-    e.set("/System/NrOfCellsPerBattery", count(r.cellsPerBattery));
-    e.set("/System/NrOfModulesOnline", count(r.modulesOnline));
-    e.set("/System/NrOfModulesOffline", count(r.modulesOffline));
-    e.set("/System/NrOfModulesBlockingCharge", count(r.modulesBlockingCharge));
-    e.set("/System/NrOfModulesBlockingDischarge", count(r.modulesBlockingDischarge));
-    e.set("/System/NrOfBatteries", count(r.packsOnline));
-    for (std::size_t a = 0; a < kAlarmCount; ++a) e.set(alarmPath(a), count(r.alarms[a]));
-    e.set("/Info/MaxChargeVoltage", num(r.maxChargeVoltage));
-    e.set("/Info/MaxChargeCurrent", num(r.maxChargeCurrent));
-    e.set("/Info/MaxDischargeCurrent", num(r.maxDischargeCurrent));
-    e.set("/Info/BatteryLowVoltage", num(r.batteryLowVoltage));
-    e.set("/Info/ChargeLimitation", r.chargeLimitation);
-    e.set("/Info/DischargeLimitation", r.dischargeLimitation);
-    e.set("/Io/AllowToCharge", count(r.maxChargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
-    e.set("/Io/AllowToDischarge", count(r.maxDischargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
-    e.set("/Imbalance/SocSpread", num(r.socSpread));
-    e.set("/Imbalance/Band", r.packsOnline > 0 ? Value{std::string(bandName(r.imbalance.band))} : Value{Invalid{}});
+    e.set(ids_.cellsPerBattery, count(r.cellsPerBattery));
+    for (std::size_t i = 0; i < std::size(kCountPaths); ++i) e.set(ids_.counts[i], count(r.*kCountPaths[i].field));
+    for (std::size_t a = 0; a < kAlarmCount; ++a) e.set(ids_.alarms[a], count(r.alarms[a]));
+    e.set(ids_.chargeLimitation, r.chargeLimitation);
+    e.set(ids_.dischargeLimitation, r.dischargeLimitation);
+    e.set(ids_.allowToCharge, count(r.maxChargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
+    e.set(ids_.allowToDischarge, count(r.maxDischargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
+    e.set(ids_.band, r.packsOnline > 0 ? Value{std::string(bandName(r.imbalance.band))} : Value{Invalid{}});
 
     for (const auto& p : packs) {
-        while (static_cast<int>(packPaths_.size()) <= p.slot) addPackPaths();
-        const auto& paths = packPaths_[static_cast<std::size_t>(p.slot)];
-        e.set(paths[kServicePath], p.service);
-        e.set(paths[kNamePath], p.label.empty() ? Value{Invalid{}} : Value{p.label});
-        e.set(paths[kStatePath], std::string(statusName(p.status)));
-        e.set(paths[kRejectedPath], count(p.rejectedValues));
-        if (!packValues) continue;
-        for (std::size_t i = 0; i < kPackPaths.size(); ++i)
-            e.set(paths[kFirstValuePath + i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
+        const auto& ids = packIds(p.slot);
+        e.set(ids.service, p.service);
+        e.set(ids.name, p.label.empty() ? Value{Invalid{}} : Value{p.label});
+        e.set(ids.state, std::string(statusName(p.status)));
+        e.set(ids.rejected, count(p.rejectedValues));
+    }
+}
+
+void AggregateService::updatePackValues(const std::vector<PackEntry>& packs)
+{
+    for (const auto& p : packs) {
+        const auto& ids = packIds(p.slot);
+        for (std::size_t i = 0; i < std::size(kPackPaths); ++i)
+            exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
     }
 }
 
 }  // namespace bagg
-

@@ -7,6 +7,7 @@
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_exporter.h"
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -29,16 +30,30 @@ public:
 
     void setDeviceInstance(int instance);
     void setCustomName(const std::string& name);
-    // Stores the result; the caller publishes. The packs' identity and state always; their values
-    // (which change with every BMS update) only when packValues is set, once a second.
-    void update(const AggregateResult& result, const std::vector<PackEntry>& packs, bool packValues);
+    // Stores the result and the packs' identity and state; the caller publishes.
+    void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
+    // The packs' own values under /Batteries/<n>/: they change with every BMS update, so they are
+    // not signalled but brought up to date when someone reads them (status, dbus -y ... GetValue).
+    void updatePackValues(const std::vector<PackEntry>& packs);
 
 private:
-    void addPackPaths();
+    using Id = BusItemExporter::Id;
+    struct PackIds {
+        Id service{}, name{}, state{}, rejected{};
+        std::vector<Id> values;  // kPackPaths
+    };
+    PackIds& packIds(int slot);  // adds the slot's paths the first time
 
     BusItemExporter& exporter_;
     Hooks hooks_;
-    std::vector<std::vector<std::string>> packPaths_;  // per slot, built once: no formatting per recompute
+    struct {
+        Id deviceInstance{}, customName{}, cellsPerBattery{}, chargeLimitation{}, dischargeLimitation{};
+        Id allowToCharge{}, allowToDischarge{}, band{};
+        std::vector<Id> numbers, counts;  // kNumberPaths, kCountPaths
+        std::array<Id, kCellExtremeCount> cellValues{}, cellIds{};
+        std::array<Id, kAlarmCount> alarms{};
+    } ids_;
+    std::vector<PackIds> packs_;  // per slot
 };
 
 }  // namespace bagg

@@ -89,6 +89,7 @@ Daemon::Daemon(Config config)
       sigint_(loop_, SIGINT, [this] { stop(0); })
 {
     exporter_.set("/LogLevel", config_.logging.level);
+    exporter_.setBeforeRead([this] { service_.updatePackValues(bank_.entries()); });
     if (!config_.service.stateFile.empty()) {
         const StateLoad load = loadState(config_.service.stateFile);
         if (!load.problem.empty())
@@ -183,7 +184,6 @@ void Daemon::heartbeat()
         loop_.exit(4);
         return;
     }
-    packValuesDue_ = true;
     scheduleRecompute();
 }
 
@@ -206,10 +206,7 @@ void Daemon::recompute()
     // hysteresis memory restored from the state file: aggregate on a scratch copy of the state.
     AggregatorState scratch = state_;
     const AggregateResult result = aggregate(packs, config_.aggregation, settled_ ? state_ : scratch);
-    // Per-pack values change with every BMS update; once a second is plenty for people looking at
-    // them, and spares the bus (the aggregate's own values are published at once).
-    service_.update(result, bank_.entries(), packValuesDue_);
-    packValuesDue_ = false;
+    service_.update(result, bank_.entries());
     ++recomputes_;
     if (exporter_.pendingChanges() > 0)
         spdlog::debug("recompute #{}: {} packs online, SOC {}, CCL {} ({}), {} paths changed", recomputes_,

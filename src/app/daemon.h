@@ -56,7 +56,6 @@ private:
     std::chrono::microseconds lastPublished_{0};
     std::chrono::microseconds started_{0};
     bool settled_ = false;
-    bool packValuesDue_ = true;  // the per-pack diagnostic values are refreshed once a second
     RuntimeState savedState_;
     bool stateWritable_ = true;
     SignalEvent sigterm_;

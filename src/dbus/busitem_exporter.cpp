@@ -9,7 +9,6 @@
 namespace bagg {
 namespace {
 
-
 // sdbus-c++ turns only sdbus::Error into an error reply; anything else must not escape into C.
 template <typename F>
 auto guarded(const std::string& path, F&& f) -> decltype(f())
@@ -42,22 +41,31 @@ BusItemExporter::BusItemExporter(sdbus::IConnection& connection, Options options
 
 BusItemExporter::~BusItemExporter() = default;
 
+template <typename F>
+auto BusItemExporter::read(const std::string& path, F&& f) -> decltype(f())
+{
+    return guarded(path, [&] {
+        if (beforeRead_) beforeRead_();
+        return f();
+    });
+}
+
 void BusItemExporter::addNode(const std::string& path)
 {
     auto object = sdbus::createObject(connection_, path);
     object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return guarded(path, [&] { return nodeValue(path); });
+        return read(path, [&] { return nodeValue(path); });
     });
     object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return guarded(path, [&] { return nodeText(path); });
+        return read(path, [&] { return nodeText(path); });
     });
     if (path == "/") {
         object->registerMethod("GetItems").onInterface(kBusItemInterface).implementedAs([this] {
-            return guarded("/", [&] {
-                std::vector<std::string> all;
-                all.reserve(leaves_.size());
-                for (const auto& entry : leaves_) all.push_back(entry.first);
-                return items(all);
+            return read("/", [&] {
+                ItemMap out;
+                for (const auto& leaf : leaves_)
+                    out.emplace(leaf.path, itemDict(leaf.value, formatText(leaf.value, leaf.format)));
+                return out;
             });
         });
         object->registerSignal("ItemsChanged").onInterface(kBusItemInterface).withParameters<ItemMap>();
@@ -74,88 +82,94 @@ void BusItemExporter::addNodesAbove(const std::string& path)
     }
 }
 
-void BusItemExporter::add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet,
-                          Signals signals)
+BusItemExporter::Id BusItemExporter::add(const std::string& path, const Value& initial, PathFormat format,
+                                         SetHandler onSet, Signals signals)
 {
-    if (leaves_.count(path)) return;
+    if (const auto it = index_.find(path); it != index_.end()) return it->second;
     addNodesAbove(path);
-    auto& leaf = leaves_[path];
+    const Id id = leaves_.size();
+    auto& leaf = leaves_.emplace_back();
+    leaf.path = path;
     leaf.format = format;
     leaf.value = coerce(initial, format).value_or(Invalid{});
     leaf.onSet = std::move(onSet);
     leaf.signals = signals;
-    registerLeaf(path, leaf);
+    index_.emplace(path, id);
+    registerLeaf(id);
     // A path added after start is news for consumers that already scanned us.
-    leaf.dirty = true;
-    dirty_.push_back(path);
+    if (signals == Signals::Both) {
+        leaf.dirty = true;
+        dirty_.push_back(id);
+    }
+    return id;
 }
 
-void BusItemExporter::registerLeaf(const std::string& path, Leaf& leaf)
+void BusItemExporter::registerLeaf(Id id)
 {
-    leaf.object = sdbus::createObject(connection_, path);
-    auto& o = *leaf.object;
-    o.registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return guarded(path, [&] { return toVariant(value(path)); });
+    const std::string& path = leaves_[id].path;
+    auto object = sdbus::createObject(connection_, path);
+    object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, id] {
+        return read(leaves_[id].path, [&] { return toVariant(leaves_[id].value); });
     });
-    o.registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return guarded(path, [&] { return text(path); });
+    object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, id] {
+        return read(leaves_[id].path, [&] { return formatText(leaves_[id].value, leaves_[id].format); });
     });
-    o.registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, path](const sdbus::Variant& v) {
-        return guarded(path, [&] { return handleSetValue(path, v); });
+    object->registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, id](const sdbus::Variant& v) {
+        return guarded(leaves_[id].path, [&] { return handleSetValue(id, v); });
     });
-    o.registerSignal("PropertiesChanged")
+    object->registerSignal("PropertiesChanged")
         .onInterface(kBusItemInterface)
         .withParameters<std::map<std::string, sdbus::Variant>>();
-    o.finishRegistration();
+    object->finishRegistration();
+    leaves_[id].object = std::move(object);
 }
 
-std::int32_t BusItemExporter::handleSetValue(const std::string& path, const sdbus::Variant& requested)
+std::int32_t BusItemExporter::handleSetValue(Id id, const sdbus::Variant& requested)
 {
-    auto& leaf = leaves_.at(path);
+    auto& leaf = leaves_[id];
     const Decoded decoded = fromVariant(requested);
     const auto coerced = decoded.typeOk ? coerce(decoded.value, leaf.format) : std::nullopt;
     if (!leaf.onSet || !coerced || !leaf.onSet(*coerced)) {
-        spdlog::debug("SetValue on {} refused", path);
+        spdlog::debug("SetValue on {} refused", leaf.path);
         return 1;
     }
-    set(path, *coerced);
+    set(id, *coerced);
     publish();
     return 0;
 }
 
-bool BusItemExporter::set(const std::string& path, const Value& v)
+bool BusItemExporter::set(Id id, const Value& v)
 {
-    auto& leaf = leaves_.at(path);
-    Value next = coerce(v, leaf.format).value_or(Invalid{});
-    if (next == leaf.value) return false;
-    leaf.value = std::move(next);
-    if (!leaf.dirty) {
+    auto& leaf = leaves_[id];
+    auto next = coerce(v, leaf.format);
+    if (!next) next = Invalid{};
+    if (*next == leaf.value) return false;
+    leaf.value = std::move(*next);
+    if (!leaf.dirty && leaf.signals == Signals::Both) {
         leaf.dirty = true;
-        dirty_.push_back(path);
+        dirty_.push_back(id);
     }
     return true;
 }
 
-const Value& BusItemExporter::value(const std::string& path) const { return leaves_.at(path).value; }
-
 std::string BusItemExporter::text(const std::string& path) const
 {
-    const auto& leaf = leaves_.at(path);
+    const auto& leaf = leaves_[index_.at(path)];
     return formatText(leaf.value, leaf.format);
 }
 
 void BusItemExporter::publish()
 {
     if (dirty_.empty()) return;
-    std::vector<std::string> changed;
+    std::vector<Id> changed;
     changed.swap(dirty_);
-    for (const auto& path : changed) leaves_.at(path).dirty = false;
 
     std::vector<ItemOut> out;
     out.reserve(changed.size());
-    for (const auto& path : changed) {
-        const auto& leaf = leaves_.at(path);
-        out.push_back({&path, &leaf.value, formatText(leaf.value, leaf.format)});
+    for (const Id id : changed) {
+        auto& leaf = leaves_[id];
+        leaf.dirty = false;
+        out.push_back({&leaf.path, &leaf.value, formatText(leaf.value, leaf.format)});
     }
     if (options_.itemsChanged) {
         auto& root = *nodes_.at("/");
@@ -164,33 +178,21 @@ void BusItemExporter::publish()
         root.emitSignal(signal);
     }
     if (options_.propertiesChanged)
-        for (const auto& item : out) {
-            const auto& leaf = leaves_.at(*item.path);
-            if (leaf.signals != Signals::Both) continue;
-            auto& object = *leaf.object;
+        for (std::size_t i = 0; i < changed.size(); ++i) {
+            auto& object = *leaves_[changed[i]].object;
             auto signal = object.createSignal(kBusItemInterface, "PropertiesChanged");
-            writePropertiesChanged(signal, *item.value, item.text);
+            writePropertiesChanged(signal, *out[i].value, out[i].text);
             object.emitSignal(signal);
         }
-}
-
-ItemMap BusItemExporter::items(const std::vector<std::string>& paths) const
-{
-    ItemMap out;
-    for (const auto& path : paths) {
-        const auto& leaf = leaves_.at(path);
-        out.emplace(path, itemDict(leaf.value, formatText(leaf.value, leaf.format)));
-    }
-    return out;
 }
 
 template <typename F>
 void BusItemExporter::forEachBelow(const std::string& node, F&& f) const
 {
     const std::string prefix = subtreePrefix(node);
-    for (auto it = leaves_.lower_bound(prefix); it != leaves_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+    for (auto it = index_.lower_bound(prefix); it != index_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
          ++it)
-        f(relativeKey(node, it->first), it->second);
+        f(relativeKey(node, it->first), leaves_[it->second]);
 }
 
 sdbus::Variant BusItemExporter::nodeValue(const std::string& node) const

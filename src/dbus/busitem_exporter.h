@@ -33,20 +33,28 @@ public:
     BusItemExporter(const BusItemExporter&) = delete;
     BusItemExporter& operator=(const BusItemExporter&) = delete;
 
-    enum class Signals { Both, ItemsChangedOnly };
+    // Both: ItemsChanged and (if enabled) PropertiesChanged. Pulled: no signal at all; the value is
+    // read on request (GetValue, GetItems), refreshed first by the before-read hook. For
+    // diagnostics that change with every BMS update and that only people look at.
+    enum class Signals { Both, Pulled };
+
+    // A leaf's handle: set() by id costs no lookup (the daemon sets every value on every recompute).
+    using Id = std::size_t;
 
     // Adds a leaf (and any missing node objects above it). A path without a SetHandler refuses SetValue.
-    // ItemsChangedOnly: no PropertiesChanged of its own (diagnostics that change often and that only
-    // GetItems/ItemsChanged readers such as `status`, dbus-flashmq and dbus-spy show).
-    void add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {},
-             Signals signals = Signals::Both);
-    bool has(const std::string& path) const { return leaves_.count(path) != 0; }
+    Id add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {},
+           Signals signals = Signals::Both);
+    bool has(const std::string& path) const { return index_.count(path) != 0; }
 
-    // Stores v for a path added before; returns true when the published value changed.
+    // Stores v for a leaf added before; returns true when the published value changed.
     // A value that cannot be coerced to the path's format is stored as invalid.
-    bool set(const std::string& path, const Value& v);
-    const Value& value(const std::string& path) const;
+    bool set(Id id, const Value& v);
+    bool set(const std::string& path, const Value& v) { return set(index_.at(path), v); }
+    const Value& value(const std::string& path) const { return leaves_[index_.at(path)].value; }
     std::string text(const std::string& path) const;
+
+    // Called before any value is read on request, to bring Pulled values up to date.
+    void setBeforeRead(std::function<void()> hook) { beforeRead_ = std::move(hook); }
 
     // Emits the signals for every leaf changed since the last publish; nothing when none did.
     void publish();
@@ -55,6 +63,7 @@ public:
 
 private:
     struct Leaf {
+        std::string path;
         Value value;
         PathFormat format;
         SetHandler onSet;
@@ -65,19 +74,22 @@ private:
 
     void addNodesAbove(const std::string& path);
     void addNode(const std::string& path);
-    void registerLeaf(const std::string& path, Leaf& leaf);
-    std::int32_t handleSetValue(const std::string& path, const sdbus::Variant& requested);
+    void registerLeaf(Id id);
+    std::int32_t handleSetValue(Id id, const sdbus::Variant& requested);
+    template <typename F>
+    auto read(const std::string& path, F&& f) -> decltype(f());  // guarded, after the before-read hook
     template <typename F>
     void forEachBelow(const std::string& node, F&& f) const;  // f(relative key, leaf)
     sdbus::Variant nodeValue(const std::string& path) const;
     sdbus::Variant nodeText(const std::string& path) const;
-    std::map<std::string, std::map<std::string, sdbus::Variant>> items(const std::vector<std::string>& paths) const;
 
     sdbus::IConnection& connection_;
     Options options_;
-    std::map<std::string, Leaf> leaves_;  // ordered: the leaves below a node are one range
+    std::vector<Leaf> leaves_;            // by Id
+    std::map<std::string, Id> index_;     // ordered: the leaves below a node are one range
     std::map<std::string, std::unique_ptr<sdbus::IObject>> nodes_;
-    std::vector<std::string> dirty_;
+    std::vector<Id> dirty_;
+    std::function<void()> beforeRead_;
 };
 
 }  // namespace bagg

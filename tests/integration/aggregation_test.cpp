@@ -64,6 +64,43 @@ TEST_F(Aggregation, ItemsChangedCarriesOnlyChangedValues)
     const auto& last = client_.itemsChanged().back();
     EXPECT_EQ(last.count("/Soc"), 0u) << "unchanged paths are not repeated";
     EXPECT_EQ(last.count("/Mgmt/ProcessName"), 0u);
+    EXPECT_TRUE(client_.propertiesChangedPaths().empty()) << "per_leaf_signals is off by default";
+}
+
+TEST_F(Aggregation, PerLeafSignalsWhenConfigured)
+{
+    startThreePacks();
+    startDaemon(std::string(kFixedInstance) + "per_leaf_signals = true\n");
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+    client_.recordItemsChanged(kAggregate);
+    ASSERT_EQ(client_.setValue(sim(1), "/Dc/0/Current", sdbus::Variant(-4.0)), 0);
+    ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Current", num(-24.0)));
+    const auto& paths = client_.propertiesChangedPaths();
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "/Dc/0/Current"), paths.end());
+    EXPECT_EQ(std::find(paths.begin(), paths.end(), "/Soc"), paths.end()) << "only changed leaves";
+}
+
+// A pack's own values under /Batteries/<n>/ change with every BMS update: read on request, always
+// current, never signalled. Its state is signalled when it changes.
+TEST_F(Aggregation, PerPackValuesAreReadOnRequestNotSignalled)
+{
+    startThreePacks();
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+    const std::string slot = "/Batteries/" + std::to_string([&] {
+        for (int n = 0; n < 3; ++n)
+            if (aggregateValue("/Batteries/" + std::to_string(n) + "/Service") == text(sim(2))) return n;
+        return -1;
+    }()) + "/";
+    client_.recordItemsChanged(kAggregate);
+    ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-2.5)), 0);
+    ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Current", num(-20.5)));
+    EXPECT_EQ(aggregateValue(slot + "Current"), num(-2.5));
+    EXPECT_EQ(client_.getItems(kAggregate).at(slot + "Current"), num(-2.5));
+    for (const auto& items : client_.itemsChanged()) EXPECT_EQ(items.count(slot + "Current"), 0u);
+
+    ASSERT_EQ(client_.setValue(kSimControl, "/Pack/2/Present", sdbus::Variant(0)), 0);
+    EXPECT_TRUE(client_.waitForItemsChanged(slot + "State", text("gone")));
 }
 
 // The same bank published per path (PropertiesChanged) and batched (ItemsChanged) must give the

@@ -294,6 +294,10 @@ void BusClient::recordItemsChanged(const std::string& service)
             for (const auto& pv : decodeItems(msg)) items[pv.path] = pv.value.value;
             itemsChanged_.push_back(std::move(items));
         });
+    propertiesChanged_.clear();
+    propertiesMatch_ = connection_->addMatch(
+        "type='signal',sender='" + recordedOwner_ + "',interface='com.victronenergy.BusItem',member='PropertiesChanged'",
+        [this](sdbus::Message& msg) { propertiesChanged_.push_back(msg.getPath()); });
 }
 
 bool BusClient::waitForItemsChanged(const std::string& path, const Value& expected, std::chrono::milliseconds timeout)

@@ -98,9 +98,11 @@ public:
     void alsoPump(sdbus::IConnection& other) { others_.push_back(&other); }
     void stopPumping(sdbus::IConnection& other) { others_.erase(std::remove(others_.begin(), others_.end(), &other), others_.end()); }
 
-    // Records every ItemsChanged that `service`'s current owner sends on /.
+    // Records every ItemsChanged that `service`'s current owner sends on /, and the paths of its
+    // PropertiesChanged signals.
     void recordItemsChanged(const std::string& service);
     const std::vector<std::map<std::string, Value>>& itemsChanged() const { return itemsChanged_; }
+    const std::vector<std::string>& propertiesChangedPaths() const { return propertiesChanged_; }
     bool waitForItemsChanged(const std::string& path, const Value& expected, std::chrono::milliseconds timeout = 10s);
 
 private:
@@ -110,8 +112,10 @@ private:
     std::unique_ptr<sdbus::IConnection> connection_;
     std::vector<sdbus::IConnection*> others_;
     std::vector<std::map<std::string, Value>> itemsChanged_;
+    std::vector<std::string> propertiesChanged_;
     std::string recordedOwner_;
     sdbus::Slot itemsMatch_;
+    sdbus::Slot propertiesMatch_;
 };
 
 // Paths of the binaries under test, from CMake.

@@ -13,7 +13,7 @@ namespace bagg {
 struct ServiceConfig {
     std::optional<int> deviceInstance;  // absent = "auto": ask com.victronenergy.settings
     int preferredInstance = 512;        // proposed to the settings service, and the fallback
-    bool perLeafSignals = true;         // PropertiesChanged per leaf besides ItemsChanged on /
+    bool perLeafSignals = false;        // PropertiesChanged per leaf besides ItemsChanged on /
     double settingsTimeout = 10.0;      // s to wait for the settings service before falling back
     double recomputeDelay = 0.001;      // s from the first change to the recompute that includes it
     double watchdogTimeout = 10.0;      // s without a published recompute before we exit for a restart
