@@ -49,7 +49,7 @@ constexpr auto kHeartbeat = std::chrono::seconds(1);
 constexpr auto kSettleTimeout = std::chrono::seconds(10);
 
 // The backstop of the watchdog, outside the loop: if the loop itself hangs (a blocking call that
-// never returns), nothing in it can notice. alarm() is re-armed at every publish; when it fires we
+// never returns), nothing in it can notice. alarm() is re-armed at every heartbeat; when it fires we
 // leave with a message and a non-zero status, and daemontools restarts us.
 extern "C" void onWatchdogAlarm(int)
 {
@@ -74,7 +74,8 @@ Daemon::Daemon(Config config)
       service_(exporter_, config_.service.deviceInstance.value_or(config_.service.preferredInstance),
                {[this](const std::string& name) { return onCustomName(name); },
                 [](const std::string& level) { return setLogLevel(level); }}),
-      recompute_(loop_, [this] { recompute(); }),
+      recomputeTimer_(loop_, [this] { recompute(); }),
+      recomputeNow_(loop_, [this] { recompute(); }),
       bank_(loop_, *connection_, config_, kServiceName, [this] { scheduleRecompute(); }),
       settings_(*connection_, kSettingsRoot, settingsFor(config_),
                 [this](const std::string& path, const Value& value) { onSetting(path, value); }),
@@ -177,6 +178,7 @@ bool Daemon::onCustomName(const std::string& name)
 void Daemon::heartbeat()
 {
     heartbeat_.schedule(kHeartbeat);
+    ::alarm(alarmSeconds(config_.service.watchdogTimeout));
     const auto sincePublished = loop_.now() - lastPublished_;
     if (sincePublished > fromSeconds(config_.service.watchdogTimeout)) {
         spdlog::critical("watchdog: nothing published for {} s; exiting so that the supervisor restarts us",
@@ -187,15 +189,22 @@ void Daemon::heartbeat()
     scheduleRecompute();
 }
 
-// A BMS driver publishing per path sends 25 signals for one update: wait `recompute_delay` after
-// the first so that they make one recompute and one ItemsChanged, not 25.
+// A BMS driver publishing per path sends 25 signals for one reading; they must make a bounded
+// number of recomputes, not 25. A change after a quiet spell is recomputed as soon as the loop has
+// drained what the bus holds (lowest priority, no timer, no second wake-up: at 10 changes a second
+// the old always-armed timer was a third of our CPU). Within `recompute_delay` of the last
+// recompute, changes wait for the end of that interval and go out together.
 void Daemon::scheduleRecompute()
 {
-    if (!recompute_.pending()) recompute_.schedule(fromSeconds(config_.service.recomputeDelay));
+    if (recomputeTimer_.pending()) return;
+    const auto due = lastRecompute_ + fromSeconds(config_.service.recomputeDelay);
+    if (loop_.now() >= due) recomputeNow_.trigger();
+    else recomputeTimer_.scheduleAt(due);
 }
 
 void Daemon::recompute()
 {
+    lastRecompute_ = loop_.now();
     bank_.refresh(loop_.now());
     const auto packs = bank_.snapshots();
     if (!settled_ && (bank_.settled() || loop_.now() - started_ > kSettleTimeout)) {
@@ -214,7 +223,6 @@ void Daemon::recompute()
                       result.chargeLimitation, exporter_.pendingChanges());
     exporter_.publish();
     lastPublished_ = loop_.now();
-    ::alarm(alarmSeconds(config_.service.watchdogTimeout));
     persistState();
 }
 

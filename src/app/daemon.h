@@ -48,12 +48,14 @@ private:
     BusItemExporter exporter_;
     AggregateService service_;
     AggregatorState state_;
-    TimerEvent recompute_;  // armed by the first change, so that a burst of changes is one recompute
+    TimerEvent recomputeTimer_;  // a change within recompute_delay of the last recompute
+    DeferEvent recomputeNow_;    // a change after a quiet spell: once the loop has drained the bus
     BatteryBank bank_;
     SettingsClient settings_;
     TimerEvent settingsTimeout_;
     TimerEvent heartbeat_;
     std::chrono::microseconds lastPublished_{0};
+    std::chrono::microseconds lastRecompute_{0};
     std::chrono::microseconds started_{0};
     bool settled_ = false;
     RuntimeState savedState_;

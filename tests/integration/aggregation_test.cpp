@@ -2,6 +2,7 @@
 // packs leaving and returning.
 
 #include "aggregator_fixture.h"
+#include "fake_pack.h"
 
 #include <signal.h>
 
@@ -65,6 +66,31 @@ TEST_F(Aggregation, ItemsChangedCarriesOnlyChangedValues)
     EXPECT_EQ(last.count("/Soc"), 0u) << "unchanged paths are not repeated";
     EXPECT_EQ(last.count("/Mgmt/ProcessName"), 0u);
     EXPECT_TRUE(client_.propertiesChangedPaths().empty()) << "per_leaf_signals is off by default";
+}
+
+// Four drivers each publishing one reading as 25 per-path signals, all at once: a bounded number of
+// recomputes (the first change at once, the rest together at the end of recompute_delay), each one
+// ItemsChanged, and the last one carrying the final values.
+TEST_F(Aggregation, ABurstOfSignalsIsAFewRecomputesNotOnePerSignal)
+{
+    startDaemon(std::string(kFixedInstance) + "recompute_delay = 0.05\n");
+    std::vector<std::unique_ptr<FakePack>> packs;
+    for (int k = 0; k < 4; ++k)
+        packs.push_back(std::make_unique<FakePack>(
+            client_, "com.victronenergy.battery.burst" + std::to_string(k),
+            Items{{"/Soc", item(sdbus::Variant(60.0))},
+                  {"/Dc/0/Voltage", item(sdbus::Variant(52.0))},
+                  {"/Dc/0/Current", item(sdbus::Variant(0.0))},
+                  {"/Info/MaxChargeCurrent", item(sdbus::Variant(40.0))},
+                  {"/Info/MaxDischargeCurrent", item(sdbus::Variant(80.0))}}));
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(4)));
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(0.0)));
+    client_.recordItemsChanged(kAggregate);
+    for (int i = 1; i <= 25; ++i)
+        for (auto& pack : packs) pack->propertiesChanged("/Dc/0/Current", sdbus::Variant(-1.0 * i));
+    ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Current", num(-100.0)));
+    EXPECT_LE(client_.itemsChanged().size(), 4u) << "100 signals must not make 100 publishes";
+    EXPECT_EQ(client_.itemsChanged().back().at("/Dc/0/Current"), num(-100.0));
 }
 
 TEST_F(Aggregation, PerLeafSignalsWhenConfigured)

@@ -15,7 +15,7 @@ struct ServiceConfig {
     int preferredInstance = 512;        // proposed to the settings service, and the fallback
     bool perLeafSignals = false;        // PropertiesChanged per leaf besides ItemsChanged on /
     double settingsTimeout = 10.0;      // s to wait for the settings service before falling back
-    double recomputeDelay = 0.001;      // s from the first change to the recompute that includes it
+    double recomputeDelay = 0.001;      // s: at most one recompute per this interval during a burst
     double watchdogTimeout = 10.0;      // s without a published recompute before we exit for a restart
     std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
