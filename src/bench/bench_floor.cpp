@@ -1,0 +1,74 @@
+// bagg-bench-floor: the least any aggregator built on our stack (sdbus-c++, sd-event, the same
+// libraries) can cost for the benchmark's traffic, to read the daemon's figures against. It takes
+// the aggregate's name and receives exactly what the daemon receives (one match per battery
+// service, keyed on its unique name), but does nothing with the packs' signals; only the probe's /Soc is decoded and echoed in one ItemsChanged per loop turn, so that the
+// probe can time it. What the daemon costs above this is its own work.
+//
+//   bagg-bench-floor        (runs until SIGTERM)
+
+#include "dbus/bus_dispatcher.h"
+#include "dbus/busitem_exporter.h"
+#include "dbus/busitem_wire.h"
+#include "event/event_loop.h"
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <csignal>
+#include <map>
+#include <string>
+
+namespace {
+
+constexpr const char* kAggregate = "com.victronenergy.battery.aggregate";
+constexpr const char* kProbe = "com.victronenergy.battery.zprobe";
+constexpr const char* kBatteries = "com.victronenergy.battery";
+
+}  // namespace
+
+int main()
+{
+    bagg::EventLoop loop;
+    auto bus = sdbus::createSystemBusConnection();
+    bagg::BusDispatcher dispatch(loop, *bus, [&](const std::string&) { loop.exit(3); });
+    bagg::BusItemExporter exporter(*bus, {true, false});
+    const auto soc = exporter.add("/Soc", bagg::Invalid{}, bagg::PathFormat::number(1, "%"));
+    exporter.publish();
+    bus->requestName(kAggregate);
+
+    bagg::DeferEvent publish(loop, [&] { exporter.publish(); });  // only when /Soc changed
+    std::map<std::string, sdbus::Slot> matches;  // per battery service, on its unique name
+    auto watch = [&](const std::string& name, const std::string& owner) {
+        if (name == kAggregate || name.rfind(kBatteries, 0) != 0) return;
+        if (owner.empty()) return (void)matches.erase(name);
+        const bool isProbe = name == kProbe;
+        matches[name] = bus->addMatch(
+            "type='signal',sender='" + owner + "',interface='com.victronenergy.BusItem'",
+            [&, isProbe](sdbus::Message& msg) {
+                if (isProbe && msg.getMemberName() == "ItemsChanged")
+                    bagg::visitItems(msg, [&](std::string_view path, const bagg::Decoded& v) {
+                        if (path == "/Soc") exporter.set(soc, v.value);
+                    });
+                publish.trigger();
+            });
+    };
+    auto nameOwnerChanged = bus->addMatch(
+        std::string("type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0namespace='") +
+            kBatteries + "'",
+        [&](sdbus::Message& msg) {
+            std::string name, oldOwner, newOwner;
+            msg >> name >> oldOwner >> newOwner;
+            watch(name, newOwner);
+        });
+    auto dbus = sdbus::createProxy(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    std::vector<std::string> names;
+    dbus->callMethod("ListNames").onInterface("org.freedesktop.DBus").storeResultsTo(names);
+    for (const auto& name : names) {
+        if (name.rfind(kBatteries, 0) != 0 || name == kAggregate) continue;
+        std::string owner;
+        dbus->callMethod("GetNameOwner").onInterface("org.freedesktop.DBus").withArguments(name).storeResultsTo(owner);
+        watch(name, owner);
+    }
+    bagg::SignalEvent term(loop, SIGTERM, [&] { loop.exit(0); });
+    bagg::SignalEvent intr(loop, SIGINT, [&] { loop.exit(0); });
+    return loop.run();
+}
