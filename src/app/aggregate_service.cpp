@@ -177,11 +177,16 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     e.set(ids_.band, r.packsOnline > 0 ? Value{std::string(bandName(r.imbalance.band))} : Value{Invalid{}});
 
     for (const auto& p : packs) {
-        const auto& ids = packIds(p.slot);
+        auto& ids = packIds(p.slot);
+        const auto& s = ids.shown;
+        if (s && s->service == p.service && s->label == p.label && s->status == p.status &&
+            s->rejected == p.rejectedValues)
+            continue;
         e.set(ids.service, p.service);
         e.set(ids.name, p.label.empty() ? Value{Invalid{}} : Value{p.label});
         e.set(ids.state, std::string(statusName(p.status)));
         e.set(ids.rejected, count(p.rejectedValues));
+        ids.shown = PackIds::Shown{p.service, p.label, p.status, p.rejectedValues};
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ private:
     struct PackIds {
         Id service{}, name{}, state{}, rejected{};
         std::vector<Id> values;  // kPackPaths
+        // What was last stored: identity and state rarely change, and with 64 packs building their
+        // values for every recompute was a quarter of it (callgrind).
+        struct Shown {
+            std::string service, label;
+            PackStatus status;
+            int rejected;
+        };
+        std::optional<Shown> shown;
     };
     PackIds& packIds(int slot);  // adds the slot's paths the first time
 
