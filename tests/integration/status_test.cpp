@@ -33,7 +33,7 @@ protected:
         startDaemon();
         ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
         ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-12.5)));
-        // Per-pack values are refreshed once a second.
+        // Per-pack values are read fresh on request.
         ASSERT_TRUE(waitAggregate("/Batteries/1/Current", num(-12.5)));
         ASSERT_TRUE(waitAggregate("/Batteries/2/MinCellVoltage", num(3.117)));
     }
