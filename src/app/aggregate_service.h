@@ -43,7 +43,7 @@ private:
         Id service{}, name{}, state{}, rejected{};
         std::vector<Id> values;  // kPackPaths
         // What was last stored: identity and state rarely change, and with 64 packs building their
-        // values for every recompute was a quarter of it (callgrind).
+        // values on every recompute was most of update() (callgrind).
         struct Shown {
             std::string service, label;
             PackStatus status;
