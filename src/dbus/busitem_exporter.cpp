@@ -42,10 +42,10 @@ BusItemExporter::BusItemExporter(sdbus::IConnection& connection, Options options
 BusItemExporter::~BusItemExporter() = default;
 
 template <typename F>
-auto BusItemExporter::read(const std::string& path, F&& f) -> decltype(f())
+auto BusItemExporter::read(const std::string& path, bool seesPulled, F&& f) -> decltype(f())
 {
     return guarded(path, [&] {
-        if (beforeRead_) beforeRead_();
+        if (seesPulled && beforeRead_) beforeRead_();
         return f();
     });
 }
@@ -54,14 +54,14 @@ void BusItemExporter::addNode(const std::string& path)
 {
     auto object = sdbus::createObject(connection_, path);
     object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return read(path, [&] { return nodeValue(path); });
+        return read(path, true, [&] { return nodeValue(path); });
     });
     object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return read(path, [&] { return nodeText(path); });
+        return read(path, true, [&] { return nodeText(path); });
     });
     if (path == "/") {
         object->registerMethod("GetItems").onInterface(kBusItemInterface).implementedAs([this] {
-            return read("/", [&] {
+            return read("/", true, [&] {
                 ItemMap out;
                 for (const auto& leaf : leaves_)
                     out.emplace(leaf.path, itemDict(leaf.value, formatText(leaf.value, leaf.format)));
@@ -109,10 +109,12 @@ void BusItemExporter::registerLeaf(Id id)
     const std::string& path = leaves_[id].path;
     auto object = sdbus::createObject(connection_, path);
     object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, id] {
-        return read(leaves_[id].path, [&] { return toVariant(leaves_[id].value); });
+        const auto& leaf = leaves_[id];
+        return read(leaf.path, leaf.signals == Signals::Pulled, [&] { return toVariant(leaf.value); });
     });
     object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, id] {
-        return read(leaves_[id].path, [&] { return formatText(leaves_[id].value, leaves_[id].format); });
+        const auto& leaf = leaves_[id];
+        return read(leaf.path, leaf.signals == Signals::Pulled, [&] { return formatText(leaf.value, leaf.format); });
     });
     object->registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, id](const sdbus::Variant& v) {
         return guarded(leaves_[id].path, [&] { return handleSetValue(id, v); });

@@ -10,6 +10,7 @@
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/IObject.h>
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,7 +54,7 @@ public:
     const Value& value(const std::string& path) const { return leaves_[index_.at(path)].value; }
     std::string text(const std::string& path) const;
 
-    // Called before any value is read on request, to bring Pulled values up to date.
+    // Called before a Pulled value is read on request (its leaf, a node, GetItems), to bring it up to date.
     void setBeforeRead(std::function<void()> hook) { beforeRead_ = std::move(hook); }
 
     // Emits the signals for every leaf changed since the last publish; nothing when none did.
@@ -77,7 +78,9 @@ private:
     void registerLeaf(Id id);
     std::int32_t handleSetValue(Id id, const sdbus::Variant& requested);
     template <typename F>
-    auto read(const std::string& path, F&& f) -> decltype(f());  // guarded, after the before-read hook
+    // Guarded; runs the before-read hook first when the answer can hold a Pulled value (a client
+    // polling ordinary paths must not make us refresh every pack for each call).
+    auto read(const std::string& path, bool seesPulled, F&& f) -> decltype(f());
     template <typename F>
     void forEachBelow(const std::string& node, F&& f) const;  // f(relative key, leaf)
     sdbus::Variant nodeValue(const std::string& path) const;
@@ -85,7 +88,7 @@ private:
 
     sdbus::IConnection& connection_;
     Options options_;
-    std::vector<Leaf> leaves_;            // by Id
+    std::deque<Leaf> leaves_;             // by Id; a deque, so that adding a leaf moves none
     std::map<std::string, Id> index_;     // ordered: the leaves below a node are one range
     std::map<std::string, std::unique_ptr<sdbus::IObject>> nodes_;
     std::vector<Id> dirty_;
