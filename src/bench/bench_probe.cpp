@@ -8,7 +8,7 @@
 // out_per_s, other_per_s.
 
 #include "dbus/bus_dispatcher.h"
-#include "dbus/busitem_codec.h"
+#include "dbus/busitem_wire.h"
 #include "dbus/busitem_exporter.h"
 #include "event/event_loop.h"
 

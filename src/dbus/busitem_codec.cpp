@@ -33,35 +33,6 @@ Decoded fromVariant(const sdbus::Variant& v)
     return {Invalid{}, false};
 }
 
-std::vector<PathValue> decodeItems(sdbus::Message& msg)
-{
-    ItemMap items;
-    msg >> items;
-    return decodeItems(items);
-}
-
-std::vector<PathValue> decodeItems(const ItemMap& items)
-{
-    std::vector<PathValue> out;
-    out.reserve(items.size());
-    for (auto& [path, dict] : items) {
-        auto it = dict.find("Value");
-        if (it == dict.end()) continue;
-        out.push_back({path, fromVariant(it->second)});
-    }
-    return out;
-}
-
-bool decodePropertiesChanged(sdbus::Message& msg, Decoded& out)
-{
-    std::map<std::string, sdbus::Variant> dict;
-    msg >> dict;
-    auto it = dict.find("Value");
-    if (it == dict.end()) return false;
-    out = fromVariant(it->second);
-    return true;
-}
-
 std::vector<PathValue> decodeNodeValue(sdbus::Message& msg, const std::string& nodePath)
 {
     sdbus::Variant outer;

@@ -32,26 +32,7 @@ struct PathValue {
     Decoded value;
 };
 
-// ItemsChanged signal and GetItems reply, signature a{sa{sv}}, keys are full paths:
-//   signal sender=:1.42 path=/ interface=com.victronenergy.BusItem member=ItemsChanged
-//      array [
-//         dict entry( string "/Soc"
-//            array [ dict entry( string "Value" variant double 87.5 )
-//                    dict entry( string "Text"  variant string "87.5%" ) ] )
-//         dict entry( string "/Dc/0/Temperature"
-//            array [ dict entry( string "Value" variant array [ ] )      <- invalid: empty ai
-//                    dict entry( string "Text"  variant string "---" ) ] ) ]
-// Entries without "Value" are skipped. Throws sdbus::Error when the message has another signature.
-std::vector<PathValue> decodeItems(sdbus::Message& msg);
-using ItemMap = std::map<std::string, std::map<std::string, sdbus::Variant>>;
-std::vector<PathValue> decodeItems(const ItemMap& items);
-
-// PropertiesChanged signal on a leaf, signature a{sv}:
-//   signal sender=:1.42 path=/Soc interface=com.victronenergy.BusItem member=PropertiesChanged
-//      array [ dict entry( string "Value" variant double 87.5 )
-//              dict entry( string "Text"  variant string "87.5%" ) ]
-// Returns false when the dict has no "Value". Throws sdbus::Error on another signature.
-bool decodePropertiesChanged(sdbus::Message& msg, Decoded& out);
+using ItemMap = std::map<std::string, std::map<std::string, sdbus::Variant>>;  // GetItems / ItemsChanged
 
 // GetValue reply on a node or the root, a variant holding a{sv} with keys relative to it:
 //   method return sender=:1.42

@@ -141,6 +141,13 @@ void visitItems(sdbus::Message& msg, const PathVisitor& visit)
     visitItems(RawMessage::of(msg), visit);
 }
 
+std::vector<PathValue> decodeItems(sdbus::Message& msg)
+{
+    std::vector<PathValue> out;
+    visitItems(msg, [&](std::string_view path, const Decoded& value) { out.push_back({std::string(path), value}); });
+    return out;
+}
+
 void visitItems(sd_bus_message* m, const PathVisitor& visit)
 {
     enterTop(m, SD_BUS_TYPE_ARRAY, "{sa{sv}}");

@@ -1,6 +1,6 @@
 #include "settings_client.h"
 
-#include "busitem_codec.h"
+#include "busitem_wire.h"
 #include "event/call_guard.h"
 
 #include <sdbus-c++/Error.h>
@@ -100,7 +100,7 @@ void SettingsClient::onAddSettingsReply(sdbus::MethodReply& reply, const sdbus::
 void SettingsClient::onSignal(sdbus::Message& msg)
 {
     Decoded value;
-    if (decodePropertiesChanged(msg, value) && value.typeOk) onValue_(msg.getPath(), value.value);
+    if (readPropertiesChanged(msg, value) && value.typeOk) onValue_(msg.getPath(), value.value);
 }
 
 bool SettingsClient::write(const std::string& path, const Value& value)

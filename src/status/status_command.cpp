@@ -3,7 +3,7 @@
 #include "status_model.h"
 #include "status_render.h"
 
-#include "dbus/busitem_codec.h"
+#include "dbus/busitem_wire.h"
 
 #include <fmt/format.h>
 #include <sdbus-c++/sdbus-c++.h>

@@ -3,7 +3,7 @@
 // always stopped, and a client connection that can wait for signals with a bound.
 // Never touches the machine's own system bus: DBUS_SYSTEM_BUS_ADDRESS points at the private one.
 
-#include "dbus/busitem_codec.h"
+#include "dbus/busitem_wire.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
