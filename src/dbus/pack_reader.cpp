@@ -125,60 +125,59 @@ void PackReader::applyOne(std::string_view path, const Decoded& value, bool& cha
     }
 }
 
-void PackReader::requestItems()
+template <typename Decode>
+void PackReader::readRoot(const char* method, Decode decode, std::function<void()> onMissing)
 {
-    auto call = root_->createMethodCall(kBusItemInterface, "GetItems");
+    auto call = root_->createMethodCall(kBusItemInterface, method);
     root_->callMethod(
         call,
-        [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
-            guardedCallback("GetItems reply", [&] {
-                if (!error) return readReply([&] {
-                    std::size_t paths = 0;
-                    bool changed = false;
-                    visitItems(reply, [&](std::string_view path, const Decoded& value) {
-                        applyOne(path, value, changed);
-                        ++paths;
-                    });
-                    return paths;
-                });
-                if (isMissingMethod(*error)) return requestRootValue();
-                spdlog::warn("{}: GetItems failed ({}); retrying", state_.service(), error->getMessage());
-                retryLater();
+        [this, method, decode, onMissing](sdbus::MethodReply& reply, const sdbus::Error* error) {
+            guardedCallback("initial read reply", [&] {
+                if (error && onMissing && isMissingMethod(*error)) return onMissing();
+                if (error) {
+                    spdlog::warn("{}: {} on / failed ({}); retrying", state_.service(), method, error->getMessage());
+                    return retryLater();
+                }
+                try {
+                    onInitialRead(decode(reply));
+                } catch (const sdbus::Error& e) {
+                    spdlog::warn("{}: unreadable reply to {} on / ({}); retrying", state_.service(), method,
+                                 e.getMessage());
+                    retryLater();
+                }
             });
         },
         usec(kCallTimeout));
+}
+
+void PackReader::requestItems()
+{
+    readRoot(
+        "GetItems",
+        [this](sdbus::MethodReply& reply) {
+            std::size_t paths = 0;
+            bool changed = false;
+            visitItems(reply, [&](std::string_view path, const Decoded& value) {
+                applyOne(path, value, changed);
+                ++paths;
+            });
+            return paths;
+        },
+        [this] { requestRootValue(); });
 }
 
 void PackReader::requestRootValue()
 {
     spdlog::info("{} has no GetItems; reading GetValue on /", state_.service());
-    auto call = root_->createMethodCall(kBusItemInterface, "GetValue");
-    root_->callMethod(
-        call,
-        [this](sdbus::MethodReply& reply, const sdbus::Error* error) {
-            guardedCallback("GetValue / reply", [&] {
-                if (!error) return readReply([&] {
-                    bool changed = false;
-                    const auto values = decodeNodeValue(reply, "/");
-                    for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
-                    return values.size();
-                });
-                spdlog::warn("{}: GetValue on / failed ({}); retrying", state_.service(), error->getMessage());
-                retryLater();
-            });
+    readRoot(
+        "GetValue",
+        [this](sdbus::MethodReply& reply) {
+            bool changed = false;
+            const auto values = decodeNodeValue(reply, "/");
+            for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
+            return values.size();
         },
-        usec(kCallTimeout));
-}
-
-template <typename Decode>
-void PackReader::readReply(Decode&& decode)
-{
-    try {
-        onInitialRead(decode());
-    } catch (const sdbus::Error& e) {
-        spdlog::warn("{}: unreadable reply to the initial read ({}); retrying", state_.service(), e.getMessage());
-        retryLater();
-    }
+        {});
 }
 
 void PackReader::onInitialRead(std::size_t paths)

@@ -43,8 +43,11 @@ private:
     void onSignal(sdbus::Message& msg);
     void requestItems();
     void requestRootValue();
+    // The initial read: `method` on /, its reply applied by decode(reply), which returns the number
+    // of paths read. A driver without the method goes to onMissing when there is one; any other
+    // failure, or an unreadable reply, is retried later.
     template <typename Decode>
-    void readReply(Decode&& decode);
+    void readRoot(const char* method, Decode decode, std::function<void()> onMissing);
     void onInitialRead(std::size_t paths);
     void retryLater();
     void applyOne(std::string_view path, const Decoded& value, bool& changed);

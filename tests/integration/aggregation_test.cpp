@@ -93,6 +93,24 @@ TEST_F(Aggregation, ABurstOfSignalsIsAFewRecomputesNotOnePerSignal)
     EXPECT_LE(client_.itemsChanged().size(), 4u) << "100 signals must not make 100 publishes";
 }
 
+// A driver without GetItems is read through GetValue on / (relative keys), then follows its signals.
+TEST_F(Aggregation, ADriverWithoutGetItemsIsReadThroughGetValueOnTheRoot)
+{
+    startDaemon();
+    FakePack pack(client_, "com.victronenergy.battery.old",
+                  Items{{"/Soc", item(sdbus::Variant(42.0))},
+                        {"/Dc/0/Voltage", item(sdbus::Variant(52.0))},
+                        {"/Dc/0/Current", item(sdbus::Variant(-3.0))},
+                        {"/Info/MaxChargeCurrent", item(sdbus::Variant(40.0))},
+                        {"/Info/MaxDischargeCurrent", item(sdbus::Variant(80.0))}},
+                  FakePack::Root::GetValueOnly);
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(1)));
+    EXPECT_EQ(aggregateValue("/Soc"), num(42.0));
+    EXPECT_EQ(aggregateValue("/Dc/0/Current"), num(-3.0));
+    pack.propertiesChanged("/Soc", sdbus::Variant(41.5));
+    EXPECT_TRUE(waitAggregate("/Soc", num(41.5)));
+}
+
 TEST_F(Aggregation, PerLeafSignalsWhenConfigured)
 {
     startThreePacks();

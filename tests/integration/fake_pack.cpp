@@ -2,12 +2,20 @@
 
 namespace bagg::test {
 
-FakePack::FakePack(BusClient& client, std::string service, Items initial)
+FakePack::FakePack(BusClient& client, std::string service, Items initial, Root rootKind)
     : client_(client),
       service_(std::move(service)), items_(std::move(initial)), connection_(sdbus::createSystemBusConnection())
 {
     auto root = sdbus::createObject(*connection_, "/");
-    root->registerMethod("GetItems").onInterface(kBusItemInterface).implementedAs([this] { return items_; });
+    if (rootKind == Root::GetItems) {
+        root->registerMethod("GetItems").onInterface(kBusItemInterface).implementedAs([this] { return items_; });
+    } else {
+        root->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this] {
+            std::map<std::string, sdbus::Variant> values;  // "/Soc" -> "Soc"
+            for (const auto& [path, dict] : items_) values[path.substr(1)] = dict.at("Value");
+            return sdbus::Variant(values);
+        });
+    }
     root->finishRegistration();
     objects_["/"] = std::move(root);
     client.alsoPump(*connection_);

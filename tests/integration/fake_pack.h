@@ -21,8 +21,10 @@ inline ItemDict item(const sdbus::Variant& value) { return {{"Value", value}, {"
 
 class FakePack {
 public:
-    // Registers / with GetItems answering `initial`, then takes `service`. The client pumps it.
-    FakePack(BusClient& client, std::string service, Items initial);
+    // How / answers the first read: GetItems, or (an older driver) only GetValue with relative keys.
+    enum class Root { GetItems, GetValueOnly };
+    // Registers / answering `initial`, then takes `service`. The client pumps it.
+    FakePack(BusClient& client, std::string service, Items initial, Root root = Root::GetItems);
     ~FakePack();
 
     void itemsChanged(const Items& items);
