@@ -9,6 +9,7 @@
 #include "dbus/bus_dispatcher.h"
 #include "dbus/busitem_exporter.h"
 #include "dbus/busitem_wire.h"
+#include "dbus/name_watcher.h"
 #include "event/event_loop.h"
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -37,37 +38,22 @@ int main()
 
     bagg::DeferEvent publish(loop, [&] { exporter.publish(); });  // only when /Soc changed
     std::map<std::string, sdbus::Slot> matches;  // per battery service, on its unique name
-    auto watch = [&](const std::string& name, const std::string& owner) {
-        if (name == kAggregate || name.rfind(kBatteries, 0) != 0) return;
-        if (owner.empty()) return (void)matches.erase(name);
-        const bool isProbe = name == kProbe;
-        matches[name] = bus->addMatch(
-            "type='signal',sender='" + owner + "',interface='com.victronenergy.BusItem'",
-            [&, isProbe](sdbus::Message& msg) {
-                if (isProbe && msg.getMemberName() == "ItemsChanged")
-                    bagg::visitItems(msg, [&](std::string_view path, const bagg::Decoded& v) {
-                        if (path == "/Soc") exporter.set(soc, v.value);
-                    });
-                publish.trigger();
-            });
-    };
-    auto nameOwnerChanged = bus->addMatch(
-        std::string("type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0namespace='") +
-            kBatteries + "'",
-        [&](sdbus::Message& msg) {
-            std::string name, oldOwner, newOwner;
-            msg >> name >> oldOwner >> newOwner;
-            watch(name, newOwner);
-        });
-    auto dbus = sdbus::createProxy(*bus, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-    std::vector<std::string> names;
-    dbus->callMethod("ListNames").onInterface("org.freedesktop.DBus").storeResultsTo(names);
-    for (const auto& name : names) {
-        if (name.rfind(kBatteries, 0) != 0 || name == kAggregate) continue;
-        std::string owner;
-        dbus->callMethod("GetNameOwner").onInterface("org.freedesktop.DBus").withArguments(name).storeResultsTo(owner);
-        watch(name, owner);
-    }
+    bagg::NameWatcher watcher(
+        *bus, kBatteries,
+        [&](const std::string& name, const std::string& owner) {
+            if (name == kAggregate) return;
+            const bool isProbe = name == kProbe;
+            matches[name] = bus->addMatch(
+                "type='signal',sender='" + owner + "',interface='com.victronenergy.BusItem'",
+                [&, isProbe](sdbus::Message& msg) {
+                    if (isProbe && msg.getMemberName() == "ItemsChanged")
+                        bagg::visitItems(msg, [&](std::string_view path, const bagg::Decoded& v) {
+                            if (path == "/Soc") exporter.set(soc, v.value);
+                        });
+                    publish.trigger();
+                });
+        },
+        [&](const std::string& name) { matches.erase(name); });
     bagg::SignalEvent term(loop, SIGTERM, [&] { loop.exit(0); });
     bagg::SignalEvent intr(loop, SIGINT, [&] { loop.exit(0); });
     return loop.run();
