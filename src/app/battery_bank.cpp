@@ -1,6 +1,6 @@
 #include "battery_bank.h"
 
-#include "pack_filter.h"
+#include "packs/pack_filter.h"
 
 #include <spdlog/spdlog.h>
 

@@ -9,7 +9,7 @@
 
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_wire.h"
-#include "dbus/pack_state.h"
+#include "packs/pack_state.h"
 
 #include <fmt/format.h>
 

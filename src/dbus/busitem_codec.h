@@ -2,7 +2,7 @@
 // Encoding and decoding of com.victronenergy.BusItem payloads. Pure functions over sdbus-c++
 // messages and variants: no connection, no state.
 
-#include "busitem_value.h"
+#include "packs/busitem_value.h"
 
 #include <sdbus-c++/Message.h>
 #include <sdbus-c++/Types.h>
@@ -19,18 +19,8 @@ inline constexpr const char* kBusItemInterface = "com.victronenergy.BusItem";
 // Invalid -> empty `ai`; double -> `d`; integer -> `i`; string -> `s`.
 sdbus::Variant toVariant(const Value& v);
 
-struct Decoded {
-    Value value;
-    bool typeOk = true;  // false: a type we do not read (struct, dict, non-empty array...): treat as invalid
-};
 // Any integer type (y n q i u x t b) -> integer, `d` -> double, `s` -> string, empty `ai` -> invalid.
 Decoded fromVariant(const sdbus::Variant& v);
-
-// One changed or read path with its raw variant decoded.
-struct PathValue {
-    std::string path;
-    Decoded value;
-};
 
 using ItemMap = std::map<std::string, std::map<std::string, sdbus::Variant>>;  // GetItems / ItemsChanged
 

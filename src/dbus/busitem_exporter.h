@@ -5,7 +5,7 @@
 // Values are stored already rounded to the path's resolution, so a change below it is no change.
 // Add every path before requesting the bus name: consumers scan a service once, when it appears.
 
-#include "busitem_value.h"
+#include "packs/busitem_value.h"
 
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/IObject.h>

@@ -4,7 +4,7 @@
 // falling back to GetValue on / for services that lack GetItems.
 // Never destroy a PackReader from inside one of its own callbacks: defer it to the loop.
 
-#include "pack_state.h"
+#include "packs/pack_state.h"
 
 #include "event/event_loop.h"
 

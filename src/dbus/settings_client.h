@@ -3,7 +3,7 @@
 // AddSettings once the service is there (it may start after us), reports their values and every
 // later change, and writes new values. Nothing here blocks the loop.
 
-#include "busitem_value.h"
+#include "packs/busitem_value.h"
 #include "name_watcher.h"
 
 #include <sdbus-c++/IConnection.h>

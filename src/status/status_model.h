@@ -2,7 +2,7 @@
 // What `dbus-battery-aggregator status` shows, built from one GetItems reply of our service.
 // Pure: items in, model out, so it is tested without a bus.
 
-#include "dbus/busitem_value.h"
+#include "packs/busitem_value.h"
 
 #include <map>
 #include <optional>

@@ -5,7 +5,7 @@
 
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_codec.h"
-#include "dbus/pack_state.h"
+#include "packs/pack_state.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

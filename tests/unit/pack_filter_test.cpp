@@ -1,4 +1,4 @@
-#include "pack_filter.h"
+#include "packs/pack_filter.h"
 
 #include <gtest/gtest.h>
 

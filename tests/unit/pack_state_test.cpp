@@ -1,4 +1,4 @@
-#include "dbus/pack_state.h"
+#include "packs/pack_state.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include "bagg/core/pack_snapshot.h"
 #include "bagg/core/plausibility.h"
-#include "busitem_codec.h"
+#include "busitem_value.h"
 
 #include <set>
 #include <string>

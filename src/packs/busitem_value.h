@@ -1,6 +1,7 @@
 #pragma once
 // A BusItem value as our code sees it: invalid, a number (double or integer) or a string.
-// On the wire invalid is an empty int32 array; see busitem_codec.h.
+// On the wire invalid is an empty int32 array; see dbus/busitem_codec.h. No sdbus-c++ here: the
+// pack knowledge in packs/ uses these types without the bus.
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,18 @@ struct Invalid {
 using Value = std::variant<Invalid, double, std::int64_t, std::string>;
 
 inline bool isValid(const Value& v) { return !std::holds_alternative<Invalid>(v); }
+
+// A value as decoded from the wire (busitem_codec.h, busitem_wire.h).
+struct Decoded {
+    Value value;
+    bool typeOk = true;  // false: a type we do not read (struct, dict, non-empty array...): treat as invalid
+};
+
+// One changed or read path with its value decoded.
+struct PathValue {
+    std::string path;
+    Decoded value;
+};
 
 // The number in v, if it holds one (double or integer).
 std::optional<double> asNumber(const Value& v);
