@@ -136,6 +136,13 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
     ids_.allowToCharge = e.add("/Io/AllowToCharge", Invalid{}, kCount);
     ids_.allowToDischarge = e.add("/Io/AllowToDischarge", Invalid{}, kCount);
     ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
+    // The owner removed a pack for good: `dbus -y com.victronenergy.battery.aggregate /ForgetMissingPacks SetValue 1`
+    // clears /Alarms/BmsCable for it (README "When a pack misbehaves").
+    e.add("/ForgetMissingPacks", std::int64_t{0}, kCount, [this](const Value& v) {
+        if (v != Value{std::int64_t{1}}) return false;
+        hooks_.onForgetMissing();
+        return true;
+    });
 }
 
 void AggregateService::setDeviceInstance(int instance) { exporter_.set(ids_.deviceInstance, std::int64_t{instance}); }
@@ -151,6 +158,7 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
         ids.service = e.add(base + "Service", Invalid{}, kText);
         ids.name = e.add(base + "Name", Invalid{}, kText);
         ids.state = e.add(base + "State", Invalid{}, kText);
+        ids.role = e.add(base + "Role", Invalid{}, kText);
         ids.rejected = e.add(base + "RejectedValues", Invalid{}, kCount);
         for (const auto& v : kPackPaths)
             ids.values.push_back(e.add(base + v.name, Invalid{}, v.format, {}, BusItemExporter::Signals::Pulled));
@@ -172,28 +180,39 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     for (std::size_t a = 0; a < kAlarmCount; ++a) e.set(ids_.alarms[a], count(r.alarms[a]));
     e.set(ids_.chargeLimitation, r.chargeLimitation);
     e.set(ids_.dischargeLimitation, r.dischargeLimitation);
-    e.set(ids_.allowToCharge, count(r.maxChargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
-    e.set(ids_.allowToDischarge, count(r.maxDischargeCurrent.value_or(1.0) > 0.0 ? 1 : 0));
-    e.set(ids_.band, r.packsOnline > 0 ? Value{std::string(bandName(r.imbalance.band))} : Value{Invalid{}});
+    e.set(ids_.allowToCharge, count(r.allowToCharge));
+    e.set(ids_.allowToDischarge, count(r.allowToDischarge));
+    e.set(ids_.band, r.imbalance ? Value{std::string(bandName(r.imbalance->band))} : Value{Invalid{}});
 
+    std::vector<bool> shownNow(packs_.size());
     for (const auto& p : packs) {
-        auto& ids = packIds(p.slot);
-        const auto& s = ids.shown;
-        if (s && s->service == p.service && s->label == p.label && s->status == p.status &&
-            s->rejected == p.rejectedValues)
-            continue;
-        e.set(ids.service, p.service);
-        e.set(ids.name, p.label.empty() ? Value{Invalid{}} : Value{p.label});
-        e.set(ids.state, std::string(statusName(p.status)));
+        const auto& v = p.verdict;
+        auto& ids = packIds(v.slot);
+        shownNow.resize(packs_.size());
+        shownNow[static_cast<std::size_t>(v.slot)] = true;
+        const PackIds::Shown now{v.service, v.label, v.health, v.role, p.rejectedValues};
+        if (ids.shown == now) continue;
+        e.set(ids.service, v.service.empty() ? Value{Invalid{}} : Value{v.service});
+        e.set(ids.name, v.label.empty() ? Value{Invalid{}} : Value{v.label});
+        e.set(ids.state, std::string(healthName(v.health)));
+        e.set(ids.role, std::string(roleName(v.role)));
         e.set(ids.rejected, count(p.rejectedValues));
-        ids.shown = PackIds::Shown{p.service, p.label, p.status, p.rejectedValues};
+        ids.shown = now;
+    }
+    // A slot of a remembered pack that has been found under its service name again: nothing there now.
+    for (std::size_t slot = 0; slot < packs_.size(); ++slot) {
+        auto& ids = packs_[slot];
+        if (shownNow[slot] || !ids.shown) continue;
+        for (Id id : {ids.service, ids.name, ids.state, ids.role, ids.rejected}) e.set(id, Invalid{});
+        for (Id id : ids.values) e.set(id, Invalid{});
+        ids.shown.reset();
     }
 }
 
 void AggregateService::updatePackValues(const std::vector<PackEntry>& packs)
 {
     for (const auto& p : packs) {
-        const auto& ids = packIds(p.slot);
+        const auto& ids = packIds(p.verdict.slot);
         for (std::size_t i = 0; i < std::size(kPackPaths); ++i)
             exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
     }

@@ -25,13 +25,14 @@ public:
     struct Hooks {
         std::function<bool(const std::string&)> onCustomName;  // false: refuse
         std::function<bool(const std::string&)> onLogLevel;    // false: not a level
+        std::function<void()> onForgetMissing;                 // /ForgetMissingPacks SetValue 1
     };
 
     AggregateService(BusItemExporter& exporter, int deviceInstance, Hooks hooks);
 
     void setDeviceInstance(int instance);
     void setCustomName(const std::string& name);
-    // Stores the result and the packs' identity and state; the caller publishes.
+    // Stores the result and the packs' identity and health; the caller publishes.
     void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
     // The packs' own values under /Batteries/<n>/: they change with every BMS update, so they are
     // not signalled but brought up to date when someone reads them (status, dbus -y ... GetValue).
@@ -40,14 +41,20 @@ public:
 private:
     using Id = BusItemExporter::Id;
     struct PackIds {
-        Id service{}, name{}, state{}, rejected{};
+        Id service{}, name{}, state{}, role{}, rejected{};
         std::vector<Id> values;  // kPackPaths
         // What was last stored: identity and state rarely change, and with 64 packs building their
         // values on every recompute was most of update() (callgrind).
         struct Shown {
             std::string service, label;
-            PackStatus status;
+            PackHealth health;
+            PackRole role;
             int rejected;
+            bool operator==(const Shown& o) const
+            {
+                return service == o.service && label == o.label && health == o.health && role == o.role &&
+                       rejected == o.rejected;
+            }
         };
         std::optional<Shown> shown;
     };

@@ -14,39 +14,7 @@
 namespace bagg {
 namespace {
 
-// Object path elements allow only [A-Za-z0-9_]: the process name with underscores.
-constexpr const char* kSettingsRoot = "/Settings/Devices/dbus_battery_aggregator";
-const std::string kInstanceSetting = std::string(kSettingsRoot) + "/ClassAndVrmInstance";
-const std::string kCustomNameSetting = std::string(kSettingsRoot) + "/CustomName";
-
-// "battery:513" -> 513
-std::optional<int> parseInstance(const Value& v)
-{
-    const auto* s = std::get_if<std::string>(&v);
-    if (!s) return std::nullopt;
-    const auto colon = s->find(':');
-    if (colon == std::string::npos) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const int n = std::stoi(s->substr(colon + 1), &used);
-        if (used != s->size() - colon - 1 || n < 0) return std::nullopt;
-        return n;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
-std::vector<SettingsClient::Setting> settingsFor(const Config& c)
-{
-    std::vector<SettingsClient::Setting> out{{kCustomNameSetting, std::string()}};
-    if (!c.service.deviceInstance)
-        out.push_back({kInstanceSetting, "battery:" + std::to_string(c.service.preferredInstance)});
-    return out;
-}
-
 constexpr auto kHeartbeat = std::chrono::seconds(1);
-// A driver that never answers its first read must not keep the bank "unsettled" for ever.
-constexpr auto kSettleTimeout = std::chrono::seconds(10);
 
 // The backstop of the watchdog, outside the loop: if the loop itself hangs (a blocking call that
 // never returns), nothing in it can notice. alarm() is re-armed at every heartbeat; when it fires we
@@ -73,39 +41,27 @@ Daemon::Daemon(Config config)
       exporter_(*connection_, {true, config_.service.perLeafSignals}),
       service_(exporter_, config_.service.deviceInstance.value_or(config_.service.preferredInstance),
                {[this](const std::string& name) { return onCustomName(name); },
-                [](const std::string& level) { return setLogLevel(level); }}),
+                [](const std::string& level) { return setLogLevel(level); }, [this] { onForgetMissing(); }}),
       recomputeTimer_(loop_, [this] { recompute(); }),
       recomputeNow_(loop_, [this] { recompute(); }),
-      bank_(loop_, *connection_, config_, kServiceName, [this] { scheduleRecompute(); }),
-      settings_(*connection_, kSettingsRoot, settingsFor(config_),
-                [this](const std::string& path, const Value& value) { onSetting(path, value); }),
-      settingsTimeout_(loop_,
-                       [this] {
-                           spdlog::warn("no answer from {} within {} s: using device instance {}", kSettingsService,
-                                        config_.service.settingsTimeout, config_.service.preferredInstance);
-                           claimName("settings timeout");
-                       }),
+      started_(loop_.now()),
+      bank_(loop_, *connection_, config_, kServiceName, [this] { scheduleRecompute(); }, started_),
+      deviceSettings_(loop_, *connection_, config_.service,
+                      {[this](int instance) {
+                           service_.setDeviceInstance(instance);
+                           scheduleRecompute();
+                       },
+                       [this](const std::string& name) {
+                           service_.setCustomName(name);
+                           exporter_.publish();
+                       }}),
       heartbeat_(loop_, [this] { heartbeat(); }),
       sigterm_(loop_, SIGTERM, [this] { stop(0); }),
       sigint_(loop_, SIGINT, [this] { stop(0); })
 {
     exporter_.set("/LogLevel", config_.logging.level);
     exporter_.setBeforeRead([this] { service_.updatePackValues(bank_.entries()); });
-    if (!config_.service.stateFile.empty()) {
-        const StateLoad load = loadState(config_.service.stateFile);
-        if (!load.problem.empty())
-            spdlog::error("state file {}: {}; starting from the safe default (balanced band, re-entered at once "
-                          "if the spread says otherwise)", config_.service.stateFile, load.problem);
-        else if (!load.missing)
-            spdlog::info("state from {}: imbalance band {}", config_.service.stateFile,
-                         static_cast<int>(load.state.imbalanceBand));
-        state_.imbalance.spreadBand = load.state.imbalanceBand;
-        savedState_ = load.state;
-        // A damaged file is replaced by the default at once.
-        if (!load.problem.empty())
-            if (const auto error = saveState(config_.service.stateFile, load.state); !error.empty())
-                spdlog::warn("run-time state not kept: {}", error);
-    }
+    loadRuntimeState();
     struct sigaction sa {};
     sa.sa_handler = onWatchdogAlarm;
     sigaction(SIGALRM, &sa, nullptr);
@@ -119,22 +75,48 @@ Daemon::~Daemon()
 
 int Daemon::run()
 {
-    started_ = loop_.now();
     recompute();
     heartbeat_.schedule(kHeartbeat);
-    if (config_.service.deviceInstance) {
-        claimName("fixed device instance");
-    } else {
-        settingsTimeout_.schedule(fromSeconds(config_.service.settingsTimeout));
-        spdlog::info("waiting for {} to grant a device instance", kSettingsService);
-    }
     return loop_.run();
 }
 
-void Daemon::claimName(const char* why)
+void Daemon::loadRuntimeState()
 {
-    if (nameClaimed_) return;
-    settingsTimeout_.cancel();
+    const auto& file = config_.service.stateFile;
+    if (file.empty()) return;
+    const StateLoad load = loadState(file);
+    if (!load.problem.empty())
+        spdlog::error("state file {}: {}; starting from the safe default (balanced band, re-entered at once if the "
+                      "spread says otherwise; no pack remembered)", file, load.problem);
+    else if (!load.missing)
+        spdlog::info("state from {}: imbalance band {}, {} pack(s) remembered", file,
+                     static_cast<int>(load.state.imbalanceBand), load.state.knownPacks.size());
+    state_.imbalance.spreadBand = load.state.imbalanceBand;
+    state_.lastVouchedCvl = load.state.chargeVoltage;
+    bank_.rememberPacks(load.state.knownPacks);
+    savedState_ = load.state;
+    savedAt_ = loop_.now();
+    // A damaged file is replaced by the default at once.
+    if (!load.problem.empty())
+        if (const auto error = saveState(file, load.state); !error.empty()) spdlog::warn("run-time state not kept: {}", error);
+}
+
+// The name is claimed last (venus-dbus.md §1), and only once the first picture is worth showing:
+// the device instance is known and free, every battery on the bus at start has been read, and a
+// pack is online (or none is remembered, or remembered packs had their grace to come back).
+// Claiming earlier would publish "no BMS online": DCL 0 to the inverter, because we restarted first.
+void Daemon::maybeClaimName(bool readyToPublish)
+{
+    const auto instance = deviceSettings_.instance();
+    if (nameClaimed_) {
+        if (instance && bank_.deviceInstances().count(*instance) && clashLoggedFor_ != instance) {
+            spdlog::error("another battery service now publishes our device instance {}: the GX cannot tell the two "
+                          "apart; change one of them (Settings -> Devices)", *instance);
+            clashLoggedFor_ = instance;
+        }
+        return;
+    }
+    if (!readyToPublish || !deviceSettings_.instanceFree(bank_.deviceInstances())) return;
     exporter_.publish();
     try {
         connection_->requestName(kServiceName);
@@ -144,34 +126,22 @@ void Daemon::claimName(const char* why)
         return;
     }
     nameClaimed_ = true;
-    const auto& instance = exporter_.value("/DeviceInstance");
-    spdlog::info("{} is on the bus, device instance {} ({})", kServiceName,
-                 std::holds_alternative<std::int64_t>(instance) ? std::get<std::int64_t>(instance) : -1, why);
-}
-
-void Daemon::onSetting(const std::string& path, const Value& value)
-{
-    if (path == kInstanceSetting) {
-        const auto instance = parseInstance(value);
-        if (!instance) {
-            spdlog::error("unreadable {}; keeping the device instance", path);
-        } else {
-            if (nameClaimed_ && exporter_.value("/DeviceInstance") != Value{std::int64_t{*instance}})
-                spdlog::info("device instance changed to {}", *instance);
-            service_.setDeviceInstance(*instance);
-        }
-        claimName("granted by the settings service");
-    } else if (path == kCustomNameSetting) {
-        if (const auto* name = std::get_if<std::string>(&value)) service_.setCustomName(*name);
-    }
-    exporter_.publish();
+    spdlog::info("{} is on the bus, device instance {}", kServiceName, *instance);
 }
 
 bool Daemon::onCustomName(const std::string& name)
 {
-    if (!settings_.write(kCustomNameSetting, name))
+    if (!deviceSettings_.saveCustomName(name))
         spdlog::warn("settings service absent: custom name '{}' is not persisted", name);
     return true;
+}
+
+void Daemon::onForgetMissing()
+{
+    const auto forgotten = bank_.forgetMissing();
+    if (forgotten.empty()) spdlog::info("forget missing packs: none is missing");
+    for (const auto& label : forgotten) spdlog::warn("forgot pack {}: it is no longer expected", label);
+    scheduleRecompute();
 }
 
 // Once a second: health (grace periods end without any event), the watchdog, and a recompute.
@@ -204,17 +174,17 @@ void Daemon::scheduleRecompute()
 
 void Daemon::recompute()
 {
-    lastRecompute_ = loop_.now();
-    bank_.refresh(loop_.now());
-    const auto packs = bank_.snapshots();
-    if (!settled_ && (bank_.settled() || loop_.now() - started_ > kSettleTimeout)) {
-        settled_ = true;
-        spdlog::info("initial scan done: {} battery service(s)", packs.size());
+    const Instant now = loop_.now();
+    lastRecompute_ = now;
+    const HealthAssessment& health = bank_.assess(now);
+    if (health.settled && !settledLogged_) {
+        settledLogged_ = true;
+        spdlog::info("initial scan done: {} battery service(s)", health.packs.size());
     }
-    // While packs are still being read at start, the partial bank's spread must not wear down the
-    // hysteresis memory restored from the state file: aggregate on a scratch copy of the state.
+    // While packs are still being read at start, the partial bank must not wear down the memory
+    // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
     AggregatorState scratch = state_;
-    const AggregateResult result = aggregate(packs, config_.aggregation, settled_ ? state_ : scratch);
+    const AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? state_ : scratch, now);
     service_.update(result, bank_.entries());
     ++recomputes_;
     if (exporter_.pendingChanges() > 0)
@@ -222,16 +192,21 @@ void Daemon::recompute()
                       result.packsOnline, result.soc.value_or(-1), result.maxChargeCurrent.value_or(-1),
                       result.chargeLimitation, exporter_.pendingChanges());
     exporter_.publish();
-    lastPublished_ = loop_.now();
+    lastPublished_ = now;
     persistState();
+    maybeClaimName(health.readyToPublish);
 }
 
-// Written only when the state changes (rarely: a band change), to spare the GX's flash.
+// Written only when worth a write to the GX's flash (stateSaveDue): a band change, a new pack, a
+// CVL that moved, rarely.
 void Daemon::persistState()
 {
-    const RuntimeState now{state_.imbalance.spreadBand};
-    if (config_.service.stateFile.empty() || now == savedState_) return;
+    if (config_.service.stateFile.empty()) return;
+    RuntimeState now{state_.imbalance.spreadBand, std::nullopt, bank_.knownPacks()};
+    if (state_.lastVouchedCvl) now.chargeVoltage = std::round(*state_.lastVouchedCvl * 1000.0) / 1000.0;
+    if (!stateSaveDue(savedState_, now, loop_.now() - savedAt_)) return;
     savedState_ = now;
+    savedAt_ = loop_.now();
     if (const auto error = saveState(config_.service.stateFile, now); !error.empty()) {
         if (stateWritable_) spdlog::warn("run-time state not kept: {}", error);
         stateWritable_ = false;

@@ -4,13 +4,13 @@
 
 #include "aggregate_service.h"
 #include "battery_bank.h"
+#include "device_settings.h"
 #include "state_file.h"
 
 #include "bagg/config/config.h"
 #include "bagg/core/aggregate.h"
 #include "dbus/bus_dispatcher.h"
 #include "dbus/busitem_exporter.h"
-#include "dbus/settings_client.h"
 #include "event/event_loop.h"
 
 #include <sdbus-c++/IConnection.h>
@@ -35,10 +35,11 @@ private:
     void recompute();
     void scheduleRecompute();
     void heartbeat();
+    void loadRuntimeState();
     void persistState();
-    void claimName(const char* why);
-    void onSetting(const std::string& path, const Value& value);
+    void maybeClaimName(bool readyToPublish);
     bool onCustomName(const std::string& name);
+    void onForgetMissing();
     void stop(int code);
 
     Config config_;
@@ -50,19 +51,20 @@ private:
     AggregatorState state_;
     TimerEvent recomputeTimer_;  // a change within recompute_delay of the last recompute
     DeferEvent recomputeNow_;    // a change after a quiet spell: once the loop has drained the bus
+    Instant started_;
     BatteryBank bank_;
-    SettingsClient settings_;
-    TimerEvent settingsTimeout_;
+    DeviceSettings deviceSettings_;
     TimerEvent heartbeat_;
-    std::chrono::microseconds lastPublished_{0};
-    std::chrono::microseconds lastRecompute_{0};
-    std::chrono::microseconds started_{0};
-    bool settled_ = false;
+    Instant lastPublished_{0};
+    Instant lastRecompute_{0};
+    bool settledLogged_ = false;
     RuntimeState savedState_;
+    Instant savedAt_{0};
     bool stateWritable_ = true;
     SignalEvent sigterm_;
     SignalEvent sigint_;
     bool nameClaimed_ = false;
+    std::optional<int> clashLoggedFor_;  // a battery service that appeared later with our instance
     int recomputes_ = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -25,9 +26,21 @@ std::uint32_t checksum(const std::string& text)
     return h;
 }
 
+// A name read from a BMS goes into one line of the file: no line breaks or tabs inside.
+std::string oneLine(const std::string& text)
+{
+    std::string out = text;
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return out;
+}
+
 std::string body(const RuntimeState& s)
 {
-    return fmt::format("version=1\nimbalance_band={}\n", static_cast<int>(s.imbalanceBand));
+    std::string out = fmt::format("version=2\nimbalance_band={}\n", static_cast<int>(s.imbalanceBand));
+    if (s.chargeVoltage) out += fmt::format("charge_voltage={:.3f}\n", *s.chargeVoltage);
+    for (const auto& k : s.knownPacks) out += fmt::format("known_pack={}\t{}\n", oneLine(k.identity), oneLine(k.label));
+    return out;
 }
 
 std::string errnoText(const char* what, const std::string& path)
@@ -64,6 +77,7 @@ StateLoad loadState(const std::string& path)
     }
     std::istringstream fields(b);
     int version = 0, band = -1;
+    RuntimeState state;
     while (std::getline(fields, line)) {
         const auto eq = line.find('=');
         if (eq == std::string::npos) continue;
@@ -71,12 +85,17 @@ StateLoad loadState(const std::string& path)
         try {
             if (key == "version") version = std::stoi(value);
             else if (key == "imbalance_band") band = std::stoi(value);
+            else if (key == "charge_voltage") state.chargeVoltage = std::stod(value);
+            else if (key == "known_pack") {
+                const auto tab = value.find('\t');
+                state.knownPacks.push_back({value.substr(0, tab), tab == std::string::npos ? "" : value.substr(tab + 1)});
+            }
         } catch (const std::exception&) {
             out.problem = fmt::format("corrupt ({} is not a number)", key);
             return out;
         }
     }
-    if (version != 1) {
+    if (version != 1 && version != 2) {
         out.problem = fmt::format("unknown version {}", version);
         return out;
     }
@@ -84,8 +103,21 @@ StateLoad loadState(const std::string& path)
         out.problem = "corrupt (imbalance_band out of range)";
         return out;
     }
-    out.state.imbalanceBand = static_cast<ImbalanceBand>(band);
+    if (state.chargeVoltage && !(*state.chargeVoltage > 0.0 && *state.chargeVoltage < 1000.0)) {
+        out.problem = "corrupt (charge_voltage out of range)";
+        return out;
+    }
+    state.imbalanceBand = static_cast<ImbalanceBand>(band);
+    out.state = std::move(state);
     return out;
+}
+
+bool stateSaveDue(const RuntimeState& saved, const RuntimeState& now, Instant sinceSaved)
+{
+    if (now.imbalanceBand != saved.imbalanceBand || now.knownPacks != saved.knownPacks) return true;
+    if (now.chargeVoltage.has_value() != saved.chargeVoltage.has_value()) return true;
+    if (!now.chargeVoltage || std::fabs(*now.chargeVoltage - *saved.chargeVoltage) <= 0.05) return false;
+    return sinceSaved >= kChargeVoltageSavePeriod;
 }
 
 std::string saveState(const std::string& path, const RuntimeState& state)

@@ -4,15 +4,28 @@
 // either the old or the new file, and a damaged one is detected, reported and replaced.
 
 #include "bagg/core/imbalance_policy.h"
+#include "bagg/core/instant.h"
+#include "packs/pack_health.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace bagg {
 
 struct RuntimeState {
     // The hysteresis memory: without it a restart could leave a band early.
     ImbalanceBand imbalanceBand = ImbalanceBand::Balanced;
-    bool operator==(const RuntimeState& o) const { return imbalanceBand == o.imbalanceBand; }
+    // The last CVL a pack vouched for: published after a restart with no pack online, so that
+    // systemcalc keeps us as the controlling BMS and passes CCL 0 on (issue 11 rule 1).
+    std::optional<double> chargeVoltage;
+    // Every pack seen online: a restart must not hide one that is still missing.
+    std::vector<KnownPack> knownPacks;
+
+    bool operator==(const RuntimeState& o) const
+    {
+        return imbalanceBand == o.imbalanceBand && chargeVoltage == o.chargeVoltage && knownPacks == o.knownPacks;
+    }
     bool operator!=(const RuntimeState& o) const { return !(*this == o); }
 };
 
@@ -28,5 +41,13 @@ std::string saveState(const std::string& path, const RuntimeState& state);
 
 // The file's text, exposed for tests of corruption handling.
 std::string encodeState(const RuntimeState& state);
+
+// Whether `now` is worth a write to the GX's flash, `sinceSaved` after `saved` was written. A band
+// or a pack seen for the first time is written at once. A CVL alone only when it moved by more
+// than 0.05 V and not more often than every kChargeVoltageSavePeriod: a BMS with a dynamic CVL
+// changes it every few seconds, and its exact value does not matter after a restart (it is
+// published with CCL 0 while no pack is online).
+bool stateSaveDue(const RuntimeState& saved, const RuntimeState& now, Instant sinceSaved);
+inline constexpr auto kChargeVoltageSavePeriod = std::chrono::minutes(10);
 
 }  // namespace bagg

@@ -100,7 +100,7 @@ extern "C" __attribute__((noinline)) long runReplay(const std::vector<MessagePtr
         std::vector<bagg::PackSnapshot> snapshots;
         snapshots.reserve(packs.size());
         for (const auto& p : packs) snapshots.push_back(p.snapshot());
-        const auto r = bagg::aggregate(snapshots, config, state);
+        const auto r = bagg::aggregate(snapshots, config, state, bagg::Instant{u});
         checksum += static_cast<long>(r.maxChargeCurrent.value_or(0.0));
     }
     return checksum;

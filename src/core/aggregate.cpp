@@ -128,15 +128,13 @@ void countModules(const std::vector<PackSnapshot>& all, int expectedPacks, Aggre
 }
 
 // /Alarms/BmsCable says a BMS is missing: a warning while the missing ones are within their
-// reconnect grace, an alarm after it, and always an alarm when no BMS is left at all.
-void missingPacksAlarm(int online, int held, int expected, AggregateResult& r)
+// reconnect grace, an alarm after it (or when no BMS is left at all), 0 when all are there.
+int missingPacksLevel(int online, int held, int missing, int expected)
 {
-    int level = 0;
-    if (online == 0) level = held > 0 ? 1 : 2;
-    else if (online < expected) level = online + held >= expected ? 1 : 2;
-    auto& alarm = r.alarms[index(Alarm::BmsCable)];
-    // With expected_packs set the path is always valid: 0 says "all there".
-    if (level > 0 || alarm || expected > 0) alarm = std::max(alarm.value_or(0), level);
+    int level = missing > 0 ? 2 : held > 0 ? 1 : 0;
+    if (online == 0) level = std::max(level, held > 0 ? 1 : 2);
+    if (online < expected) level = std::max(level, online + held >= expected ? 1 : 2);
+    return level;
 }
 
 void mergeAlarms(const Packs& packs, AggregateResult& r)
@@ -146,42 +144,69 @@ void mergeAlarms(const Packs& packs, AggregateResult& r)
             if (const auto& level = p->alarms[a]) r.alarms[a] = std::max(r.alarms[a].value_or(0), *level);
 }
 
+void copyLimits(const ChargeLimits& l, AggregateResult& r)
+{
+    r.maxChargeVoltage = l.maxChargeVoltage;
+    r.maxChargeCurrent = l.maxChargeCurrent;
+    r.maxDischargeCurrent = l.maxDischargeCurrent;
+    r.batteryLowVoltage = l.batteryLowVoltage;
+    r.chargeLimitation = l.chargeLimitation;
+    r.dischargeLimitation = l.dischargeLimitation;
+    r.allowToCharge = l.allowToCharge;
+    r.allowToDischarge = l.allowToDischarge;
+    r.imbalance = l.imbalance;
+}
+
 }  // namespace
 
-AggregateResult aggregate(const std::vector<PackSnapshot>& all, const AggregationConfig& config, AggregatorState& state)
+AggregateResult aggregate(const std::vector<PackSnapshot>& all, const AggregationConfig& config, AggregatorState& state,
+                          Instant now)
 {
-    // Online packs count for everything; held ones (briefly away) only for what changes slowly and
-    // was true a moment ago: SOC and capacity. Never for limits, measurements or alarms.
-    Packs online, socPacks;
+    // Online packs count for everything. Held ones (briefly away) for what was true a moment ago and
+    // must not vanish: SOC, capacity, current, alarms, CVL; never for limits.
+    BankView bank;
+    Packs held;
+    int missing = 0;
     for (const auto& p : all) {
-        if (p.presence == PackPresence::Online) online.push_back(&p);
-        if (p.presence != PackPresence::Offline) socPacks.push_back(&p);
+        if (p.presence == PackPresence::Online) bank.online.push_back(&p);
+        if (p.presence == PackPresence::Held) held.push_back(&p);
+        if (p.presence == PackPresence::Missing) ++missing;
+        if (p.presence != PackPresence::Missing) bank.counted.push_back(&p);
     }
-    const int held = static_cast<int>(socPacks.size() - online.size());
+    bank.held = static_cast<int>(held.size());
+    // Measured values come from the online packs; while none is online, the last of the held ones.
+    const Packs& measured = bank.online.empty() ? held : bank.online;
 
     AggregateResult r;
-    r.packsOnline = static_cast<int>(online.size());
-    r.packsHeld = held;
-    r.soc = aggregateSoc(socPacks, config.socMode);
-    r.voltage = mean(online, Quantity::Voltage);
-    r.current = sum(online, Quantity::Current);
-    r.power = aggregatePower(online, r);
-    r.temperature = config.temperatureMode == TemperatureMode::Max ? maximum(online, Quantity::Temperature)
-                                                                   : mean(online, Quantity::Temperature);
-    r.capacity = sum(socPacks, Quantity::Capacity);
-    r.installedCapacity = config.installedCapacity ? config.installedCapacity : sum(socPacks, Quantity::InstalledCapacity);
-    r.consumedAmphours = sum(socPacks, Quantity::ConsumedAmphours);
+    r.packsOnline = static_cast<int>(bank.online.size());
+    r.packsHeld = bank.held;
+    r.soc = aggregateSoc(bank.counted, config.socMode);
+    r.voltage = mean(measured, Quantity::Voltage);
+    r.current = sum(bank.counted, Quantity::Current);
+    r.power = aggregatePower(bank.counted, r);
+    r.temperature = config.temperatureMode == TemperatureMode::Max ? maximum(measured, Quantity::Temperature)
+                                                                   : mean(measured, Quantity::Temperature);
+    r.capacity = sum(bank.counted, Quantity::Capacity);
+    r.installedCapacity = config.installedCapacity ? config.installedCapacity : sum(bank.counted, Quantity::InstalledCapacity);
+    r.consumedAmphours = sum(bank.counted, Quantity::ConsumedAmphours);
     r.timeToGo = timeToGo(r);
-    aggregateCells(online, r);
+    aggregateCells(measured, r);
     countModules(all, config.expectedPacks, r);
-    mergeAlarms(online, r);
-    missingPacksAlarm(r.packsOnline, held, config.expectedPacks, r);
+    mergeAlarms(bank.counted, r);
+    auto& bmsCable = r.alarms[index(Alarm::BmsCable)];
+    bmsCable = std::max(bmsCable.value_or(0), missingPacksLevel(r.packsOnline, bank.held, missing, config.expectedPacks));
 
-    const auto lowest = minimum(socPacks, Quantity::Soc);
-    const auto highest = maximum(socPacks, Quantity::Soc);
+    const auto lowest = minimum(bank.counted, Quantity::Soc);
+    const auto highest = maximum(bank.counted, Quantity::Soc);
     if (lowest && highest) r.socSpread = *highest - *lowest;
+    bank.socSpread = r.socSpread;
 
-    applyChargePolicy(online, config, state.imbalance, r);
+    copyLimits(decideLimits(bank, config, state, now), r);
+    // /Alarms/CellImbalance: the spread's level and the packs' own CellImbalance, not their other cell alarms.
+    if (r.imbalance) {
+        auto& cellImbalance = r.alarms[index(Alarm::CellImbalance)];
+        cellImbalance = std::max(cellImbalance.value_or(0), r.imbalance->alarmLevel);
+    }
     return r;
 }
 

@@ -2,71 +2,139 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace bagg {
 namespace {
 
-bool allowed(const PackSnapshot& p, CurrentDirection dir)
+struct Direction {
+    Quantity limit, allow, modulesBlocking;
+    const char* limitName;  // "CCL"
+    const char* allowName;  // "AllowToCharge"
+    const char* verb;       // "charge"
+    const char* gerund;     // "charging"
+    double sign;            // +1: charging current is positive
+};
+
+Direction describe(CurrentDirection d)
 {
-    const auto& flag = p.get(dir == CurrentDirection::Charge ? Quantity::AllowToCharge : Quantity::AllowToDischarge);
-    // A BMS that does not publish the flag does not block: many drivers only send the limit.
-    return !flag || *flag != 0.0;
+    if (d == CurrentDirection::Charge)
+        return {Quantity::ChargeCurrentLimit, Quantity::AllowToCharge, Quantity::ModulesBlockingCharge, "CCL",
+                "AllowToCharge", "charge", "charging", 1.0};
+    return {Quantity::DischargeCurrentLimit, Quantity::AllowToDischarge, Quantity::ModulesBlockingDischarge, "DCL",
+            "AllowToDischarge", "discharge", "discharging", -1.0};
+}
+
+// Why a pack blocks this direction, or empty when it does not. A BMS that does not publish a flag
+// does not block by it: many drivers only send the limit.
+std::string blocking(const PackSnapshot& p, const Direction& d)
+{
+    if (const auto& allow = p.get(d.allow); allow && *allow == 0.0) return fmt::format("{} 0", d.allowName);
+    if (const auto& limit = p.get(d.limit); limit && *limit <= 0.0) return fmt::format("{} 0", d.limitName);
+    if (const auto& n = p.get(d.modulesBlocking); n && *n > 0.0)
+        return fmt::format("{:g} module{} blocking", *n, *n == 1.0 ? "" : "s");
+    return {};
+}
+
+// Under Exclude: has this blocked pack measured current the blocked way for kBlockedCurrentTime?
+bool stillFlowing(const PackSnapshot& p, const Direction& d, BlockWatch& w, Instant now)
+{
+    const double threshold = std::max(1.0, 0.02 * w.limitBeforeBlocking);
+    const auto& current = p.get(Quantity::Current);
+    if (current && d.sign * *current > threshold) {
+        if (!w.flowingSince) w.flowingSince = now;
+        if (now - *w.flowingSince >= kBlockedCurrentTime) w.tripped = true;
+    } else {
+        w.flowingSince.reset();
+    }
+    return w.tripped;
 }
 
 }  // namespace
 
-BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, CurrentDirection dir, RatioMethod method)
+BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, CurrentDirection dir, RatioMethod method,
+                    BlockedPackPolicy policy, BlockWatches& watches, Instant now)
 {
-    const Quantity limitQ = dir == CurrentDirection::Charge ? Quantity::ChargeCurrentLimit : Quantity::DischargeCurrentLimit;
-    const char* limitName = dir == CurrentDirection::Charge ? "CCL" : "DCL";
-    const char* verb = dir == CurrentDirection::Charge ? "charge" : "discharge";
-
-    std::vector<const PackSnapshot*> open;
-    for (const auto* p : packs)
-        if (allowed(*p, dir)) open.push_back(p);
-
+    const Direction d = describe(dir);
     BankLimit out;
-    out.packsAllowed = static_cast<int>(open.size());
     if (packs.empty()) {
+        watches.clear();
         out.amps = 0.0;
         out.reason = "no battery online";
         return out;
     }
+
+    // Blocked packs first: they decide before any arithmetic does.
+    std::vector<const PackSnapshot*> open;
+    BlockWatches seen;
+    std::string stop;
+    for (const auto* p : packs) {
+        BlockWatch& w = seen[p->service] = watches[p->service];
+        const std::string why = blocking(*p, d);
+        if (why.empty()) {
+            w = BlockWatch{p->get(d.limit).value_or(w.limitBeforeBlocking), std::nullopt, false};
+            open.push_back(p);
+            continue;
+        }
+        const bool stops = policy == BlockedPackPolicy::Stop || stillFlowing(*p, d, w, now);
+        if (!stops || !stop.empty()) continue;
+        stop = fmt::format("{} blocks {} ({})", p->label, d.gerund, why);
+        if (policy == BlockedPackPolicy::Exclude)
+            stop += fmt::format(" but still {} current: its FET is closed",
+                                dir == CurrentDirection::Charge ? "takes" : "gives");
+    }
+    watches = std::move(seen);
+    if (!stop.empty()) {
+        out.amps = 0.0;
+        out.reason = stop;
+        return out;
+    }
     if (open.empty()) {
         out.amps = 0.0;
-        out.reason = fmt::format("no pack may {} (BMS blocks)", verb);
+        out.reason = fmt::format("no pack may {} (BMS blocks)", d.verb);
+        return out;
+    }
+
+    // Only a pack that publishes a limit vouches for a share of the bank's current.
+    std::vector<const PackSnapshot*> vouching;
+    std::string silent;
+    for (const auto* p : open) {
+        if (p->get(d.limit)) vouching.push_back(p);
+        else if (silent.empty()) silent = p->label;
+    }
+    if (vouching.empty()) {
+        out.amps = 0.0;
+        out.reason = fmt::format("no BMS publishes a {}", d.limitName);
         return out;
     }
 
     bool byCapacity = method == RatioMethod::Capacity;
     double totalCapacity = 0.0;
-    for (const auto* p : open) {
+    for (const auto* p : vouching) {
         const auto& c = p->get(Quantity::InstalledCapacity);
         if (!c || *c <= 0.0) byCapacity = false;  // cannot weigh what we do not know: fall back to count
         else totalCapacity += *c;
     }
 
     const PackSnapshot* weakest = nullptr;
-    for (const auto* p : open) {
-        const auto& limit = p->get(limitQ);
-        if (!limit) continue;
-        const double share = byCapacity ? *limit * totalCapacity / *p->get(Quantity::InstalledCapacity)
-                                        : *limit * static_cast<double>(open.size());
+    for (const auto* p : vouching) {
+        const double limit = *p->get(d.limit);
+        const double share = byCapacity ? limit * totalCapacity / *p->get(Quantity::InstalledCapacity)
+                                        : limit * static_cast<double>(vouching.size());
         if (!out.amps || share < *out.amps) {
             out.amps = share;
             weakest = p;
         }
     }
-    if (!weakest) {
-        out.reason = fmt::format("no BMS publishes a {}", limitName);
-        return out;
-    }
-    const double own = *weakest->get(limitQ);
+    const double own = *weakest->get(d.limit);
     if (byCapacity)
-        out.reason = fmt::format("BMS {} {} {:g} A × {:g}/{:g} Ah", weakest->label, limitName, own, totalCapacity,
+        out.reason = fmt::format("BMS {} {} {:g} A × {:g}/{:g} Ah", weakest->label, d.limitName, own, totalCapacity,
                                  *weakest->get(Quantity::InstalledCapacity));
     else
-        out.reason = fmt::format("BMS {} {} {:g} A × {}", weakest->label, limitName, own, open.size());
+        out.reason = fmt::format("BMS {} {} {:g} A × {}", weakest->label, d.limitName, own, vouching.size());
     if (method == RatioMethod::Capacity && !byCapacity) out.reason += " (capacity unknown: by count)";
+    if (!silent.empty()) out.reason += fmt::format(" ({} publishes no {})", silent, d.limitName);
     return out;
 }
 

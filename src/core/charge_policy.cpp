@@ -20,83 +20,111 @@ std::optional<double> extreme(const Packs& packs, Quantity q, bool lowest)
     return out;
 }
 
-void chargeVoltage(const Packs& online, const AggregationConfig& config, AggregateResult& r)
+void chargeVoltage(const BankView& bank, const AggregationConfig& config, AggregatorState& state, ChargeLimits& out)
 {
     // The lowest CVL protects the pack that is fullest; the configured value is a hard cap.
-    r.maxChargeVoltage = extreme(online, Quantity::ChargeVoltageLimit, true);
-    if (config.maxChargeVoltage && (!r.maxChargeVoltage || *config.maxChargeVoltage < *r.maxChargeVoltage))
-        r.maxChargeVoltage = config.maxChargeVoltage;
+    out.maxChargeVoltage = extreme(bank.counted, Quantity::ChargeVoltageLimit, true);
+    if (out.maxChargeVoltage) state.lastVouchedCvl = out.maxChargeVoltage;
+    else out.maxChargeVoltage = state.lastVouchedCvl;
+    if (config.maxChargeVoltage && (!out.maxChargeVoltage || *config.maxChargeVoltage < *out.maxChargeVoltage))
+        out.maxChargeVoltage = config.maxChargeVoltage;
 
-    r.batteryLowVoltage = extreme(online, Quantity::BatteryLowVoltage, false);
-    if (!r.batteryLowVoltage) r.batteryLowVoltage = config.batteryLowVoltage;
+    out.batteryLowVoltage = extreme(bank.counted, Quantity::BatteryLowVoltage, false);
+    if (!out.batteryLowVoltage) out.batteryLowVoltage = config.batteryLowVoltage;
 }
 
-std::string cellAlarmReason(const Packs& online, const ImbalanceConfig& config)
+// The highest configured cell alarm of the packs that count, with the pack that raised it.
+CellAlarm cellAlarm(const Packs& counted, const ImbalanceConfig& config)
 {
-    for (const auto* p : online)
-        for (Alarm a : config.cellAlarms)
-            if (p->alarm(a).value_or(0) >= 1)
-                return fmt::format("cell alarm {} on {}", alarmName(a), p->label);
-    return {};
+    CellAlarm out;
+    for (const auto* p : counted)
+        for (Alarm a : config.cellAlarms) {
+            const int level = p->alarm(a).value_or(0);
+            if (level <= out.level) continue;
+            out.level = level;
+            out.reason = fmt::format("cell alarm {}{} on {}", alarmName(a), level == 1 ? " (warning)" : "", p->label);
+        }
+    return out;
 }
 
-void chargeCurrent(const Packs& online, const AggregationConfig& config, ImbalanceState& state, AggregateResult& r)
+void chargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now,
+                   ChargeLimits& out)
 {
-    const BankLimit bank = bankLimit(online, CurrentDirection::Charge, config.ratioMethod);
-    r.imbalance = decideImbalance(r.socSpread.value_or(0.0), cellAlarmReason(online, config.imbalance),
-                                  config.imbalance, state);
-    auto& cellImbalance = r.alarms[index(Alarm::CellImbalance)];
-    cellImbalance = std::max(cellImbalance.value_or(0), r.imbalance.alarmLevel);
-
-    if (bank.amps && *bank.amps <= 0.0) {
-        r.maxChargeCurrent = 0.0;
-        r.chargeLimitation = bank.reason;
+    const BankLimit limit = bankLimit(bank.online, CurrentDirection::Charge, config.ratioMethod,
+                                      config.blockedPolicy(true), state.blockedCharge, now);
+    out.imbalance = decideImbalance(bank.socSpread.value_or(0.0), cellAlarm(bank.counted, config.imbalance),
+                                    config.imbalance, state.imbalance);
+    const ImbalanceDecision& imbalance = *out.imbalance;
+    const double bankAmps = limit.amps.value_or(0.0);
+    if (bankAmps <= 0.0) {
+        out.maxChargeCurrent = 0.0;
+        out.chargeLimitation = limit.reason;
         return;
     }
-    const std::optional<double> nominal = config.nominalChargeCurrent ? config.nominalChargeCurrent : bank.amps;
-    if (!nominal) {
-        r.chargeLimitation = bank.reason + " and nominal_charge_current is auto";
-        return;
-    }
-
-    r.maxChargeCurrent = bandCurrent(r.imbalance.band, *nominal, config.imbalance);
-    if (r.imbalance.band != ImbalanceBand::Balanced)
-        r.chargeLimitation = fmt::format("{}: {:.1f} A of {:g} A", r.imbalance.reason, *r.maxChargeCurrent, *nominal);
+    const double nominal = config.nominalChargeCurrent.value_or(bankAmps);
+    out.maxChargeCurrent = bandCurrent(imbalance.band, nominal, config.imbalance);
+    if (imbalance.band != ImbalanceBand::Balanced)
+        out.chargeLimitation = fmt::format("{}: {:.1f} A of {:g} A", imbalance.reason, *out.maxChargeCurrent, nominal);
     else
-        r.chargeLimitation = config.nominalChargeCurrent ? fmt::format("nominal {:g} A", *nominal) : bank.reason;
-
-    if (bank.amps && *bank.amps < *r.maxChargeCurrent) {
-        r.maxChargeCurrent = bank.amps;
-        r.chargeLimitation = bank.reason;
+        out.chargeLimitation = config.nominalChargeCurrent ? fmt::format("nominal {:g} A", nominal) : limit.reason;
+    if (bankAmps < *out.maxChargeCurrent) {
+        out.maxChargeCurrent = bankAmps;
+        out.chargeLimitation = limit.reason;
     }
 }
 
-void dischargeCurrent(const Packs& online, const AggregationConfig& config, AggregateResult& r)
+void dischargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now,
+                      ChargeLimits& out)
 {
-    const BankLimit bank = bankLimit(online, CurrentDirection::Discharge, config.ratioMethod);
-    r.maxDischargeCurrent = bank.amps;
-    r.dischargeLimitation = bank.reason;
-    if (config.maxDischargeCurrent && (!bank.amps || *config.maxDischargeCurrent < *bank.amps)) {
-        r.maxDischargeCurrent = config.maxDischargeCurrent;
-        r.dischargeLimitation = fmt::format("max_discharge_current {:g} A", *config.maxDischargeCurrent);
+    const BankLimit limit = bankLimit(bank.online, CurrentDirection::Discharge, config.ratioMethod,
+                                      config.blockedPolicy(false), state.blockedDischarge, now);
+    out.maxDischargeCurrent = limit.amps.value_or(0.0);
+    out.dischargeLimitation = limit.reason;
+    if (config.maxDischargeCurrent && *config.maxDischargeCurrent < *out.maxDischargeCurrent) {
+        out.maxDischargeCurrent = config.maxDischargeCurrent;
+        out.dischargeLimitation = fmt::format("max_discharge_current {:g} A", *config.maxDischargeCurrent);
+    }
+}
+
+// No BMS online: nobody vouches for charging. Discharging goes on at the last vouched DCL while
+// packs are held (they restart together during a GX firmware check), then stops.
+void nobodyOnline(const BankView& bank, AggregatorState& state, ChargeLimits& out)
+{
+    state.blockedCharge.clear();
+    state.blockedDischarge.clear();
+    out.maxChargeCurrent = 0.0;
+    out.maxDischargeCurrent = 0.0;
+    if (bank.held == 0) {
+        state.lastVouchedDcl.reset();
+        out.chargeLimitation = out.dischargeLimitation = "no battery online";
+        return;
+    }
+    out.chargeLimitation = fmt::format("no BMS online ({} reconnecting)", bank.held);
+    if (state.lastVouchedDcl && *state.lastVouchedDcl > 0.0) {
+        out.maxDischargeCurrent = state.lastVouchedDcl;
+        out.dischargeLimitation =
+            fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held", bank.held, *state.lastVouchedDcl);
+    } else {
+        out.dischargeLimitation = out.chargeLimitation;
     }
 }
 
 }  // namespace
 
-void applyChargePolicy(const Packs& online, const AggregationConfig& config, ImbalanceState& state, AggregateResult& r)
+ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now)
 {
-    chargeVoltage(online, config, r);
-    if (online.empty()) {
-        // No BMS to tell us what is safe: allow no current at all rather than guess.
-        r.maxChargeCurrent = 0.0;
-        r.maxDischargeCurrent = 0.0;
-        r.chargeLimitation = r.dischargeLimitation =
-            r.packsHeld > 0 ? fmt::format("no battery online ({} reconnecting)", r.packsHeld) : "no battery online";
-        return;
+    ChargeLimits out;
+    chargeVoltage(bank, config, state, out);
+    if (bank.online.empty()) {
+        nobodyOnline(bank, state, out);
+    } else {
+        chargeCurrent(bank, config, state, now, out);
+        dischargeCurrent(bank, config, state, now, out);
+        state.lastVouchedDcl = out.maxDischargeCurrent;
     }
-    chargeCurrent(online, config, state, r);
-    dischargeCurrent(online, config, r);
+    out.allowToCharge = out.maxChargeCurrent.value_or(0.0) > 0.0 ? 1 : 0;
+    out.allowToDischarge = out.maxDischargeCurrent.value_or(0.0) > 0.0 ? 1 : 0;
+    return out;
 }
 
 }  // namespace bagg

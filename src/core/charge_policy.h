@@ -1,14 +1,41 @@
 #pragma once
-// Charge and discharge limits of the aggregate: CVL, CCL (with imbalance protection), DCL and
-// battery-low voltage, each with the reason a user reads in /Info/ChargeLimitation.
+// Charge and discharge limits of the aggregate: CVL, CCL (with imbalance protection), DCL,
+// battery-low voltage and the /Io/AllowTo* flags, each with the reason a user reads in
+// /Info/ChargeLimitation and /Info/DischargeLimitation.
 
 #include "bagg/core/aggregate.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace bagg {
 
-// online: the online packs. Fills the limit fields, reasons, imbalance decision and
-// /Alarms/CellImbalance of `result`; result.socSpread must already be set.
-void applyChargePolicy(const std::vector<const PackSnapshot*>& online, const AggregationConfig& config,
-                       ImbalanceState& state, AggregateResult& result);
+// The packs as the limits see them.
+struct BankView {
+    std::vector<const PackSnapshot*> online;   // their limits count
+    std::vector<const PackSnapshot*> counted;  // online and held: their CVL, alarms and SOC spread count
+    int held = 0;
+    std::optional<double> socSpread;
+};
+
+struct ChargeLimits {
+    std::optional<double> maxChargeVoltage, maxChargeCurrent, maxDischargeCurrent, batteryLowVoltage;
+    std::string chargeLimitation, dischargeLimitation;
+    int allowToCharge = 0, allowToDischarge = 0;
+    std::optional<ImbalanceDecision> imbalance;  // none while no pack is online
+};
+
+// Rules, in README "How the bank is aggregated" and "When a pack misbehaves":
+// - CVL: lowest CVL of the online and held packs (a held pack is most likely still wired in
+//   parallel); while none publishes one, the last one that did (kept over restarts in the state
+//   file), so that systemcalc keeps us as the controlling BMS and passes CCL 0 on (issue 11 rule 1);
+//   capped by max_charge_voltage, which alone applies when no pack ever published one.
+// - CCL: min(imbalance band × nominal, what the online BMSes allow together); 0 with no pack online.
+// - DCL: what the online BMSes allow together, capped by max_discharge_current. With no pack online
+//   but some held (a driver restart: all drivers restart together during a GX firmware check),
+//   the DCL of the last moment a pack was online, until the grace ends: a 12 s driver restart
+//   must not black out an off-grid house (rule 2). Then 0.
+ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now);
 
 }  // namespace bagg

@@ -40,8 +40,8 @@ ImbalanceBand lower(ImbalanceBand b) { return static_cast<ImbalanceBand>(static_
 
 }  // namespace
 
-ImbalanceDecision decideImbalance(double spread, const std::string& cellAlarmReason,
-                                  const ImbalanceConfig& config, ImbalanceState& state)
+ImbalanceDecision decideImbalance(double spread, const CellAlarm& cellAlarm, const ImbalanceConfig& config,
+                                  ImbalanceState& state)
 {
     const ImbalanceBand raw = rawBand(spread, config);
     if (raw > state.spreadBand) {
@@ -60,12 +60,15 @@ ImbalanceDecision decideImbalance(double spread, const std::string& cellAlarmRea
         d.reason = fmt::format("imbalance {:.1f}% > {:g}%", spread, enterThreshold(d.band, config));
         if (raw < d.band) d.reason += " (hysteresis)";
     }
-    if (!cellAlarmReason.empty()) {
-        d.band = ImbalanceBand::Alarm;
-        d.cellAlarm = true;
-        d.reason = cellAlarmReason;
-    }
     d.alarmLevel = alarmLevelOf(d.band);
+    const ImbalanceBand forced = cellAlarm.level >= 2   ? ImbalanceBand::Alarm
+                                 : cellAlarm.level == 1 ? ImbalanceBand::Warning
+                                                        : ImbalanceBand::Balanced;
+    if (forced > d.band) {
+        d.band = forced;
+        d.cellAlarm = true;
+        d.reason = cellAlarm.reason;
+    }
     return d;
 }
 

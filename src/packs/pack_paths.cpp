@@ -59,6 +59,8 @@ Table buildTable()
     t.emplace("/CustomName", PackPathTarget{K::Meta, static_cast<std::size_t>(PackMeta::CustomName)});
     t.emplace("/ProductName", PackPathTarget{K::Meta, static_cast<std::size_t>(PackMeta::ProductName)});
     t.emplace("/Serial", PackPathTarget{K::Meta, static_cast<std::size_t>(PackMeta::Serial)});
+    t.emplace("/ProductId", PackPathTarget{K::Meta, static_cast<std::size_t>(PackMeta::ProductId)});
+    t.emplace("/DeviceInstance", PackPathTarget{K::Meta, static_cast<std::size_t>(PackMeta::DeviceInstance)});
     return t;
 }
 

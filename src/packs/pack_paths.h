@@ -7,7 +7,8 @@
 
 namespace bagg {
 
-enum class PackMeta { CustomName, ProductName, Serial };
+// Identity paths: texts, and the two numbers that say which device this is.
+enum class PackMeta { CustomName, ProductName, Serial, ProductId, DeviceInstance };
 
 struct PackPathTarget {
     enum class Kind { Quantity, CellId, Alarm, Meta };

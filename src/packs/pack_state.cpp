@@ -101,12 +101,22 @@ ApplyOutcome PackState::apply(std::string_view path, const Decoded& decoded, con
         return store(field, std::string{});
     }
     case K::Meta: {
+        const auto meta = static_cast<PackMeta>(target->index);
+        if (meta == PackMeta::ProductId || meta == PackMeta::DeviceInstance) {
+            auto& field = meta == PackMeta::ProductId ? productId_ : deviceInstance_;
+            const auto n = asNumber(v);
+            if (isValid(v) && (!n || *n != std::floor(*n) || std::fabs(*n) > 1e9)) {
+                field.reset();
+                return reject(path, "an identity number that is not a whole number");
+            }
+            return store(field, n ? std::optional<int>{static_cast<int>(*n)} : std::nullopt);
+        }
         const std::string text = asText(v) ? *asText(v) : std::string{};
         std::string* field = nullptr;
-        switch (static_cast<PackMeta>(target->index)) {
+        switch (meta) {
         case PackMeta::CustomName: field = &customName_; break;
         case PackMeta::ProductName: field = &productName_; break;
-        case PackMeta::Serial: field = &serial_; break;
+        default: field = &serial_; break;
         }
         auto out = store(*field, text);
         snapshot_.label = label();

@@ -7,6 +7,7 @@
 #include "bagg/core/plausibility.h"
 #include "busitem_value.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ public:
     const std::string& customName() const { return customName_; }
     const std::string& productName() const { return productName_; }
     const std::string& serial() const { return serial_; }
+    const std::optional<int>& productId() const { return productId_; }
+    const std::optional<int>& deviceInstance() const { return deviceInstance_; }
     // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
     std::string label() const;
     // The values as the core needs them; online and label are the caller's to set.
@@ -45,6 +48,7 @@ private:
 
     PackSnapshot snapshot_;
     std::string customName_, productName_, serial_;
+    std::optional<int> productId_, deviceInstance_;
     int rejected_ = 0;
     std::set<std::string> loggedPaths_;  // bounded: only known paths are ever rejected
 };

@@ -79,6 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int p = 0; p < packs; ++p) states.emplace_back("com.victronenergy.battery.p" + std::to_string(p));
 
     bagg::AggregatorState memory;
+    long step = 0;
+    double lastOnlineDcl = 0.0;
     while (in.remaining_bytes() > 0 && !states.empty()) {
         auto& pack = states[in.ConsumeIntegralInRange<std::size_t>(0, states.size() - 1)];
         const char* path = kPaths[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kPaths) - 1)];
@@ -92,7 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             snapshots.push_back(s.snapshot());
             snapshots.back().presence = static_cast<bagg::PackPresence>(in.ConsumeIntegralInRange(0, 2));
         }
-        const auto r = bagg::aggregate(snapshots, config, memory);
+        const auto r = bagg::aggregate(snapshots, config, memory, bagg::Instant{++step * 100000});
 
         if (r.soc) check(*r.soc >= 0.0 && *r.soc <= 100.0, "SOC within 0-100");
         for (const auto* v : {&r.voltage, &r.current, &r.power, &r.temperature, &r.capacity, &r.timeToGo,
@@ -110,7 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (auto d = s.get(bagg::Quantity::DischargeCurrentLimit)) dclBound = std::max(dclBound, *d * online);
         }
         if (online == 0) {
-            check(r.maxChargeCurrent == 0.0 && r.maxDischargeCurrent == 0.0, "no BMS online: no current");
+            // No BMS online: no charging; discharging only at the last vouched DCL while packs are held.
+            check(r.maxChargeCurrent == 0.0, "no BMS online: no charging");
+            check(r.maxDischargeCurrent && *r.maxDischargeCurrent <= lastOnlineDcl + 1e-9, "held DCL within the last vouched");
+        } else if (r.maxDischargeCurrent) {
+            lastOnlineDcl = *r.maxDischargeCurrent;
         }
         if (r.maxChargeCurrent) {
             check(*r.maxChargeCurrent >= 0.0, "CCL not negative");

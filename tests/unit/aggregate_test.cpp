@@ -13,7 +13,7 @@ using test::pack;
 AggregateResult run(const std::vector<PackSnapshot>& packs, const AggregationConfig& config = {})
 {
     AggregatorState state;
-    return aggregate(packs, config, state);
+    return aggregate(packs, config, state, Instant{0});
 }
 
 void expectNear(const std::optional<double>& actual, double expected, const char* what)
@@ -126,10 +126,10 @@ TEST(Aggregate, ModuleCountsIncludeOfflinePacks)
     a.with(Quantity::ModulesOnline, 2).with(Quantity::ModulesOffline, 1).with(Quantity::ModulesBlockingCharge, 1);
     auto b = pack("B", 50);  // publishes no module counts: one module
     auto gone = pack("C", 50);
-    gone.presence = PackPresence::Offline;
+    gone.presence = PackPresence::Missing;
     gone.with(Quantity::ModulesOnline, 3);
     auto goneUnknown = pack("D", 50);
-    goneUnknown.presence = PackPresence::Offline;
+    goneUnknown.presence = PackPresence::Missing;
     const auto r = run({a, b, gone, goneUnknown});
     EXPECT_EQ(r.modulesOnline, 3);
     EXPECT_EQ(r.modulesOffline, 1 + 3 + 1);
@@ -141,7 +141,7 @@ TEST(Aggregate, ModuleCountsIncludeOfflinePacks)
 TEST(Aggregate, OfflinePacksAreNotAggregated)
 {
     auto gone = pack("Gone", 10, 40, 100);
-    gone.presence = PackPresence::Offline;
+    gone.presence = PackPresence::Missing;
     const auto r = run({pack("A", 80, 52, 5), gone});
     expectNear(r.soc, 80, "soc");
     expectNear(r.voltage, 52, "voltage");
@@ -257,7 +257,7 @@ TEST(Aggregate, ImbalanceHysteresisAcrossRecomputes)
     cfg.nominalChargeCurrent = 150;
     AggregatorState state;
     auto at = [&](double spread) {
-        return aggregate({bmsPack("A", 50, 100, 100), bmsPack("B", 50 + spread, 100, 100)}, cfg, state);
+        return aggregate({bmsPack("A", 50, 100, 100), bmsPack("B", 50 + spread, 100, 100)}, cfg, state, Instant{0});
     };
     expectNear(at(16).maxChargeCurrent, 99, "enter warning");
     expectNear(at(14).maxChargeCurrent, 99, "stay within hysteresis");
@@ -293,15 +293,25 @@ TEST(Aggregate, NominalBelowBankLimitIsReported)
     EXPECT_EQ(r.chargeLimitation, "nominal 100 A");
 }
 
-TEST(Aggregate, CellAlarmGivesAlarmAndReducedCurrent)
+TEST(Aggregate, CellAlarmForcesTheBandOfItsLevel)
 {
     AggregationConfig cfg;
     cfg.nominalChargeCurrent = 150;
     auto b = bmsPack("Bank 2", 80, 100, 100);
     b.withAlarm(Alarm::HighCellVoltage, 1);
-    const auto r = run({bmsPack("A", 80, 100, 100), b}, cfg);
-    expectNear(r.maxChargeCurrent, 50, "reduced");
-    EXPECT_EQ(r.alarms[index(Alarm::CellImbalance)], 2);
+    // Issue 11 rule 8: a warning forces the warning band (66 %), not the alarm band, and a
+    // HighCellVoltage stays a HighCellVoltage: /Alarms/CellImbalance reports imbalance only.
+    auto r = run({bmsPack("A", 81, 100, 100), b}, cfg);
+    expectNear(r.maxChargeCurrent, 99, "warning band");
+    EXPECT_EQ(r.alarms[index(Alarm::CellImbalance)], 0) << "a 1 % spread is no imbalance";
+    EXPECT_EQ(r.alarms[index(Alarm::HighCellVoltage)], 1);
+    EXPECT_EQ(r.chargeLimitation, "cell alarm HighCellVoltage (warning) on Bank 2: 99.0 A of 150 A");
+
+    b.withAlarm(Alarm::HighCellVoltage, 2);
+    r = run({bmsPack("A", 81, 100, 100), b}, cfg);
+    expectNear(r.maxChargeCurrent, 50, "alarm band: nominal / 3");
+    EXPECT_EQ(r.alarms[index(Alarm::CellImbalance)], 0);
+    EXPECT_EQ(r.alarms[index(Alarm::HighCellVoltage)], 2);
     EXPECT_EQ(r.chargeLimitation, "cell alarm HighCellVoltage on Bank 2: 50.0 A of 150 A");
 
     cfg.imbalance.cellAlarms = {Alarm::CellImbalance};
@@ -330,12 +340,21 @@ TEST(Aggregate, BlockedPacks)
     auto blocked = bmsPack("B", 80, 50, 50);
     blocked.with(Quantity::AllowToCharge, 0).with(Quantity::AllowToDischarge, 0);
     auto r = run({bmsPack("A", 80, 50, 70), blocked});
-    expectNear(r.maxChargeCurrent, 50, "one pack left to take charge");
-    expectNear(r.maxDischargeCurrent, 70, "one pack left to discharge");
+    expectNear(r.maxChargeCurrent, 0, "stop (default): a blocking pack stops the bank");
+    EXPECT_EQ(r.chargeLimitation, "B blocks charging (AllowToCharge 0)");
+    EXPECT_EQ(r.allowToCharge, 0);
+    expectNear(r.maxDischargeCurrent, 0, "and discharging");
+    EXPECT_EQ(r.allowToDischarge, 0);
 
-    AggregationConfig cfg;
-    cfg.nominalChargeCurrent = 100;
-    r = run({blocked}, cfg);
+    AggregationConfig exclude;
+    exclude.blockedPack = BlockedPackPolicy::Exclude;
+    r = run({bmsPack("A", 80, 50, 70), blocked}, exclude);
+    expectNear(r.maxChargeCurrent, 50, "exclude: one pack left to take charge");
+    expectNear(r.maxDischargeCurrent, 70, "exclude: one pack left to discharge");
+    EXPECT_EQ(r.allowToCharge, 1);
+
+    exclude.nominalChargeCurrent = 100;
+    r = run({blocked}, exclude);
     expectNear(r.maxChargeCurrent, 0, "every pack blocks charge");
     expectNear(r.maxDischargeCurrent, 0, "every pack blocks discharge");
     EXPECT_EQ(r.chargeLimitation, "no pack may charge (BMS blocks)");
@@ -349,19 +368,20 @@ TEST(Aggregate, DischargeLimitCappedByConfig)
     auto r = run({bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100)}, cfg);
     expectNear(r.maxDischargeCurrent, 120, "capped");
     EXPECT_EQ(r.dischargeLimitation, "max_discharge_current 120 A");
+    // Safety rule 1: the configuration caps, it never vouches for current no BMS allows.
     r = run({pack("A", 80), pack("B", 80)}, cfg);
-    expectNear(r.maxDischargeCurrent, 120, "config alone without BMS DCL");
-    EXPECT_FALSE(run({pack("A", 80)}).maxDischargeCurrent) << "no DCL anywhere: invalid, not a guess";
+    expectNear(r.maxDischargeCurrent, 0, "no BMS DCL: 0, not the configured cap");
+    EXPECT_EQ(r.dischargeLimitation, "no BMS publishes a DCL");
 }
 
-TEST(Aggregate, NoCclAnywhereWithAutoNominalIsInvalid)
+TEST(Aggregate, NoCclAnywhereIsZeroEvenWithANominal)
 {
     const auto r = run({pack("A", 80), pack("B", 80)});
-    EXPECT_FALSE(r.maxChargeCurrent);
-    EXPECT_EQ(r.chargeLimitation, "no BMS publishes a CCL and nominal_charge_current is auto");
+    expectNear(r.maxChargeCurrent, 0, "nobody vouches for charging");
+    EXPECT_EQ(r.chargeLimitation, "no BMS publishes a CCL");
     AggregationConfig cfg;
     cfg.nominalChargeCurrent = 80;
-    expectNear(run({pack("A", 80), pack("B", 80)}, cfg).maxChargeCurrent, 80, "configured nominal");
+    expectNear(run({pack("A", 80), pack("B", 80)}, cfg).maxChargeCurrent, 0, "a nominal is no BMS");
 }
 
 PackSnapshot held(PackSnapshot p)
@@ -370,7 +390,7 @@ PackSnapshot held(PackSnapshot p)
     return p;
 }
 
-TEST(Aggregate, HeldPackKeepsSocAndCapacityButNeverItsLimits)
+TEST(Aggregate, HeldPackKeepsSocCurrentAndAlarmsButNeverItsLimits)
 {
     auto a = bmsPack("A", 80, 50, 100);
     auto b = bmsPack("B", 70, 50, 100);
@@ -385,24 +405,25 @@ TEST(Aggregate, HeldPackKeepsSocAndCapacityButNeverItsLimits)
     expectNear(r.soc, 70, "the held pack's SOC still counts: no jump while its driver restarts");
     expectNear(r.capacity, 225, "capacity");
     expectNear(r.installedCapacity, 300, "installed capacity");
-    expectNear(r.current, -10, "current: online packs only");
-    expectNear(r.temperature, 20, "temperature: online packs only");
-    EXPECT_EQ(r.alarms[index(Alarm::HighTemperature)], std::nullopt) << "a held pack's alarms are stale";
+    expectNear(r.current, -110, "current: a held pack still carries its share");
+    expectNear(r.temperature, 20, "temperature: measured by the online packs");
+    EXPECT_EQ(r.alarms[index(Alarm::HighTemperature)], 2) << "a held pack's alarms do not vanish";
     // Limits from the two visible BMSes only: 50 A x 2, 100 A x 2 (spread 10 -> 85 % of 100 A).
     expectNear(r.maxChargeCurrent, 85, "ccl derated");
     expectNear(r.maxDischargeCurrent, 200, "dcl derated");
     EXPECT_EQ(r.modulesOffline, 1);
-    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], std::nullopt) << "no expected_packs: no alarm while others are online";
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1) << "a pack within its grace: warning";
 }
 
-TEST(Aggregate, OnlyHeldPacksMeansNoCurrentButTheSocStays)
+TEST(Aggregate, OnlyHeldPacksMeansNoChargingButTheSocStays)
 {
     const auto r = run({held(bmsPack("A", 64, 50, 100))});
     expectNear(r.soc, 64, "soc");
     expectNear(r.maxChargeCurrent, 0, "ccl");
-    expectNear(r.maxDischargeCurrent, 0, "dcl");
-    EXPECT_EQ(r.chargeLimitation, "no battery online (1 reconnecting)");
+    expectNear(r.maxDischargeCurrent, 0, "dcl: no DCL was ever vouched in this state");
+    EXPECT_EQ(r.chargeLimitation, "no BMS online (1 reconnecting)");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
+    EXPECT_FALSE(r.imbalance) << "no imbalance band while no pack is online";
 }
 
 TEST(Aggregate, ExpectedPacksRaiseBmsCableAndCountMissingModules)
@@ -415,7 +436,7 @@ TEST(Aggregate, ExpectedPacksRaiseBmsCableAndCountMissingModules)
         int modulesOffline;
     };
     auto gone = bmsPack("C", 80, 50, 100);
-    gone.presence = PackPresence::Offline;
+    gone.presence = PackPresence::Missing;
     const std::vector<Case> cases = {
         {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)}, 0, 0},
         {{bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), held(bmsPack("C", 80, 50, 100))}, 1, 1},

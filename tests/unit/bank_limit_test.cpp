@@ -23,6 +23,7 @@ struct Case {
     RatioMethod method;
     std::optional<double> amps;
     const char* reason;
+    BlockedPackPolicy policy = BlockedPackPolicy::Exclude;
 };
 
 TEST(BankLimit, Table)
@@ -42,21 +43,26 @@ TEST(BankLimit, Table)
          CurrentDirection::Charge, RatioMethod::Capacity, 120.0, "BMS Small CCL 40 A × 300/100 Ah"},
         {"capacity unknown falls back to count", {bmsPack("A", 80, 60, 60), unknownSize},
          CurrentDirection::Charge, RatioMethod::Capacity, 100.0, "BMS U CCL 50 A × 2 (capacity unknown: by count)"},
-        {"blocked pack is left out of the count", {bmsPack("A", 80, 50, 80), blockedCharge},
+        {"exclude: a blocked pack is left out of the count", {bmsPack("A", 80, 50, 80), blockedCharge},
          CurrentDirection::Charge, RatioMethod::Count, 50.0, "BMS A CCL 50 A × 1"},
+        {"stop: a blocked pack stops the bank", {bmsPack("A", 80, 50, 80), blockedCharge},
+         CurrentDirection::Charge, RatioMethod::Count, 0.0, "B blocks charging (AllowToCharge 0)", BlockedPackPolicy::Stop},
+        {"a CCL of 0 blocks too", {bmsPack("A", 80, 50, 80), bmsPack("Z", 80, 0, 80)},
+         CurrentDirection::Charge, RatioMethod::Count, 0.0, "Z blocks charging (CCL 0)", BlockedPackPolicy::Stop},
         {"blocked charge still discharges", {bmsPack("A", 80, 50, 80), blockedCharge},
          CurrentDirection::Discharge, RatioMethod::Count, 120.0, "BMS B DCL 60 A × 2"},
         {"all blocked -> 0", {blockedCharge}, CurrentDirection::Charge, RatioMethod::Count, 0.0,
          "no pack may charge (BMS blocks)"},
-        {"no pack publishes a limit", {noLimit}, CurrentDirection::Charge, RatioMethod::Count, std::nullopt,
+        {"no pack publishes a limit: nobody vouches", {noLimit}, CurrentDirection::Charge, RatioMethod::Count, 0.0,
          "no BMS publishes a CCL"},
-        {"pack without a limit still counts as a parallel pack", {bmsPack("A", 80, 50, 80), noLimit},
-         CurrentDirection::Charge, RatioMethod::Count, 100.0, "BMS A CCL 50 A × 2"},
+        {"a pack without a limit vouches for nothing", {bmsPack("A", 80, 50, 80), noLimit},
+         CurrentDirection::Charge, RatioMethod::Count, 50.0, "BMS A CCL 50 A × 1 (C publishes no CCL)"},
         {"no packs -> 0", {}, CurrentDirection::Charge, RatioMethod::Count, 0.0, "no battery online"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
-        const auto r = bankLimit(ptrs(c.packs), c.direction, c.method);
+        BlockWatches watches;
+        const auto r = bankLimit(ptrs(c.packs), c.direction, c.method, c.policy, watches, Instant{0});
         EXPECT_EQ(r.amps.has_value(), c.amps.has_value());
         if (r.amps && c.amps) {
             EXPECT_DOUBLE_EQ(*r.amps, *c.amps);

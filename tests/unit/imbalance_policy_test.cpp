@@ -18,7 +18,7 @@ void runSequence(const std::vector<Step>& steps, const ImbalanceConfig& config =
 {
     ImbalanceState state;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-        const auto d = decideImbalance(steps[i].spread, "", config, state);
+        const auto d = decideImbalance(steps[i].spread, {}, config, state);
         EXPECT_EQ(d.band, steps[i].expected) << "step " << i << " spread " << steps[i].spread;
         EXPECT_EQ(d.alarmLevel, steps[i].level) << "step " << i << " spread " << steps[i].spread;
     }
@@ -81,17 +81,33 @@ TEST(ImbalancePolicy, ZeroHysteresisLeavesAtTheThreshold)
                 c);
 }
 
-TEST(ImbalancePolicy, CellAlarmForcesAlarmBandAndReleasesAtOnce)
+TEST(ImbalancePolicy, CellAlarmForcesItsOwnBandAndReleasesAtOnce)
 {
     ImbalanceConfig c;
     ImbalanceState state;
-    auto d = decideImbalance(1.0, "cell alarm HighCellVoltage on Bank 2", c, state);
+    // Issue 11 rule 8: a warning (1) forces the warning band, not the alarm band, with a 1 % spread.
+    auto d = decideImbalance(1.0, {1, "cell alarm HighCellVoltage (warning) on Bank 2"}, c, state);
+    EXPECT_EQ(d.band, ImbalanceBand::Warning);
+    EXPECT_EQ(d.alarmLevel, 0) << "a cell alarm is not an imbalance: /Alarms/CellImbalance stays as the spread says";
+    EXPECT_TRUE(d.cellAlarm);
+    EXPECT_EQ(d.reason, "cell alarm HighCellVoltage (warning) on Bank 2");
+
+    d = decideImbalance(1.0, {2, "cell alarm HighCellVoltage on Bank 2"}, c, state);
+    EXPECT_EQ(d.band, ImbalanceBand::Alarm);
+    EXPECT_EQ(d.alarmLevel, 0);
+    EXPECT_EQ(d.reason, "cell alarm HighCellVoltage on Bank 2");
+
+    // Only ever raises: a spread already in the alarm band keeps its own reason and level.
+    d = decideImbalance(25.0, {1, "cell alarm LowCellVoltage (warning) on Bank 1"}, c, state);
     EXPECT_EQ(d.band, ImbalanceBand::Alarm);
     EXPECT_EQ(d.alarmLevel, 2);
-    EXPECT_TRUE(d.cellAlarm);
-    EXPECT_EQ(d.reason, "cell alarm HighCellVoltage on Bank 2");
+    EXPECT_FALSE(d.cellAlarm);
+    EXPECT_EQ(d.reason, "imbalance 25.0% > 20%");
+
     // The cell alarm does not feed the spread hysteresis: once it clears, the spread decides alone.
-    d = decideImbalance(1.0, "", c, state);
+    ImbalanceState fresh;
+    decideImbalance(1.0, {2, "cell alarm"}, c, fresh);
+    d = decideImbalance(1.0, {}, c, fresh);
     EXPECT_EQ(d.band, ImbalanceBand::Balanced);
     EXPECT_FALSE(d.cellAlarm);
 }
@@ -99,9 +115,9 @@ TEST(ImbalancePolicy, CellAlarmForcesAlarmBandAndReleasesAtOnce)
 TEST(ImbalancePolicy, ReasonNamesSpreadAndThreshold)
 {
     ImbalanceState state;
-    EXPECT_EQ(decideImbalance(17.24, "", {}, state).reason, "imbalance 17.2% > 15%");
-    EXPECT_EQ(decideImbalance(14.0, "", {}, state).reason, "imbalance 14.0% > 15% (hysteresis)");
-    EXPECT_EQ(decideImbalance(2.0, "", {}, state).reason, "");
+    EXPECT_EQ(decideImbalance(17.24, {}, {}, state).reason, "imbalance 17.2% > 15%");
+    EXPECT_EQ(decideImbalance(14.0, {}, {}, state).reason, "imbalance 14.0% > 15% (hysteresis)");
+    EXPECT_EQ(decideImbalance(2.0, {}, {}, state).reason, "");
 }
 
 TEST(ImbalancePolicy, BandCurrentFollowsTheSeedTable)

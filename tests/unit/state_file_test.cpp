@@ -24,16 +24,57 @@ protected:
     std::string dir_, path_;
 };
 
+RuntimeState withBand(ImbalanceBand band)
+{
+    RuntimeState s;
+    s.imbalanceBand = band;
+    return s;
+}
+
 TEST_F(StateFile, RoundTrips)
 {
     for (auto band : {ImbalanceBand::Balanced, ImbalanceBand::Reduced, ImbalanceBand::Warning, ImbalanceBand::Alarm}) {
-        ASSERT_EQ(saveState(path_, RuntimeState{band}), "");
+        ASSERT_EQ(saveState(path_, withBand(band)), "");
         const auto load = loadState(path_);
         EXPECT_EQ(load.problem, "");
         EXPECT_FALSE(load.missing);
         EXPECT_EQ(load.state.imbalanceBand, band);
     }
     EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp")) << "the temp file is renamed, not left";
+}
+
+TEST_F(StateFile, KeepsTheLastCvlAndThePacksSeen)
+{
+    RuntimeState s = withBand(ImbalanceBand::Reduced);
+    s.chargeVoltage = 55.2;
+    // A CustomName may hold anything a BMS lets its owner type: it must not break the file's lines.
+    s.knownPacks = {{"serial:HQ2210", "Bank 1"}, {"service:com.victronenergy.battery.ttyUSB0", "Tab\there"}};
+    ASSERT_EQ(saveState(path_, s), "");
+    const auto load = loadState(path_);
+    ASSERT_EQ(load.problem, "");
+    EXPECT_EQ(load.state.chargeVoltage, 55.2);
+    ASSERT_EQ(load.state.knownPacks.size(), 2u);
+    EXPECT_EQ(load.state.knownPacks[0], (KnownPack{"serial:HQ2210", "Bank 1"}));
+    EXPECT_EQ(load.state.knownPacks[1].label, "Tab here");
+}
+
+TEST_F(StateFile, SavesABandOrAPackAtOnceAndAMovingCvlRarely)
+{
+    RuntimeState saved = withBand(ImbalanceBand::Balanced);
+    saved.chargeVoltage = 55.2;
+    RuntimeState now = saved;
+    EXPECT_FALSE(stateSaveDue(saved, now, std::chrono::hours(1)));
+    now.imbalanceBand = ImbalanceBand::Reduced;
+    EXPECT_TRUE(stateSaveDue(saved, now, std::chrono::seconds(0)));
+    now = saved;
+    now.knownPacks.push_back({"serial:X", "X"});
+    EXPECT_TRUE(stateSaveDue(saved, now, std::chrono::seconds(0)));
+    now = saved;
+    now.chargeVoltage = 55.24;
+    EXPECT_FALSE(stateSaveDue(saved, now, std::chrono::hours(1))) << "within 0.05 V";
+    now.chargeVoltage = 53.6;
+    EXPECT_FALSE(stateSaveDue(saved, now, std::chrono::minutes(9))) << "a dynamic CVL must not wear the flash";
+    EXPECT_TRUE(stateSaveDue(saved, now, std::chrono::minutes(10)));
 }
 
 TEST_F(StateFile, MissingIsNotAProblem)
@@ -46,7 +87,7 @@ TEST_F(StateFile, MissingIsNotAProblem)
 
 TEST_F(StateFile, DamageIsDetectedAndGivesTheDefault)
 {
-    const std::string good = encodeState(RuntimeState{ImbalanceBand::Warning});
+    const std::string good = encodeState(withBand(ImbalanceBand::Warning));
     struct Case {
         const char* name;
         std::string text;

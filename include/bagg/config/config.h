@@ -20,6 +20,11 @@ struct ServiceConfig {
     std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
 
+// Forces the role of a battery service (packs/pack_role.h); selectors as in [batteries].
+struct RolesConfig {
+    std::vector<std::string> pack, monitor, aggregate;
+};
+
 struct BatteriesConfig {
     // Service names, "name:<CustomName>" or "serial:<Serial>".
     std::vector<std::string> exclude;
@@ -27,6 +32,7 @@ struct BatteriesConfig {
     double reconnectGrace = 30.0;      // s a pack that left keeps its SOC in the aggregate
     double livenessInterval = 5.0;     // s between liveness calls to each pack
     double livenessTimeout = 2.0;      // s before a liveness call counts as failed
+    RolesConfig roles;                 // [roles]
 };
 
 struct LoggingConfig {

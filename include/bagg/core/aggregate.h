@@ -1,9 +1,17 @@
 #pragma once
-// The pure aggregation: packs and configuration in, one virtual battery out. No D-Bus, no clock,
-// no I/O; the only memory between calls is AggregatorState (the imbalance hysteresis).
+// The pure aggregation: packs, configuration and the time in, one virtual battery out. No D-Bus,
+// no clock, no I/O; the only memory between calls is AggregatorState.
+//
+// What each pack contributes depends on its presence (packs/pack_health.h):
+//   Online   everything
+//   Held     its last SOC, capacity, current, alarms, cell alarms and CVL (and its voltage,
+//            temperature and cells while no pack is online); never its CCL or DCL
+//   Missing  offline modules and /Alarms/BmsCable 2
 
 #include "bagg/core/aggregation_config.h"
+#include "bagg/core/bank_limit.h"
 #include "bagg/core/imbalance_policy.h"
+#include "bagg/core/instant.h"
 #include "bagg/core/pack_snapshot.h"
 
 #include <array>
@@ -31,16 +39,22 @@ struct AggregateResult {
 
     std::optional<double> maxChargeVoltage, maxChargeCurrent, maxDischargeCurrent, batteryLowVoltage;
     std::string chargeLimitation, dischargeLimitation;  // why the CCL / DCL is what it is
+    int allowToCharge = 0, allowToDischarge = 0;        // /Io/AllowTo*: 1 while the limit is above 0
 
     std::optional<double> socSpread;  // highest minus lowest SOC, %-points
-    ImbalanceDecision imbalance;
+    std::optional<ImbalanceDecision> imbalance;  // none while no pack is online
 };
 
+// The memory between two calls; the daemon keeps the values marked (state file) over restarts.
 struct AggregatorState {
-    ImbalanceState imbalance;
+    ImbalanceState imbalance;               // the band hysteresis (state file)
+    std::optional<double> lastVouchedCvl;   // V: the packs' CVL when one last published one (state file)
+    std::optional<double> lastVouchedDcl;   // A: the DCL when a pack was last online
+    BlockWatches blockedCharge, blockedDischarge;
 };
 
+// now: for the rules that need time (a blocked pack that still takes current for 3 s).
 AggregateResult aggregate(const std::vector<PackSnapshot>& packs, const AggregationConfig& config,
-                          AggregatorState& state);
+                          AggregatorState& state, Instant now);
 
 }  // namespace bagg

@@ -14,6 +14,14 @@ enum class SocMode { Min, Mean, Weighted };
 enum class TemperatureMode { Mean, Max };
 enum class RatioMethod { Count, Capacity };
 
+// What an online pack that blocks one direction (AllowTo* = 0, its limit 0, or modules blocking)
+// does to the bank's limit in that direction. dbus-serialbattery blocks whenever its computed limit
+// is 0 while its FET stays closed: the pack is still in parallel and takes its share.
+enum class BlockedPackPolicy {
+    Stop,     // the bank's limit is 0 (the default: safe whatever the FET does)
+    Exclude,  // the pack is left out, unless it still measures current that way (its FET is closed)
+};
+
 // Imbalance bands: spread above reduceThreshold -> reducePercent of nominal, above warningThreshold
 // -> warning level and warningPercent, above alarmThreshold -> alarm level and alarmCurrent.
 struct ImbalanceConfig {
@@ -37,6 +45,12 @@ struct AggregationConfig {
     std::optional<double> maxDischargeCurrent;   // A; caps the DCL
     std::optional<double> batteryLowVoltage;     // V; used when no pack publishes one
     int expectedPacks = 0;                       // 0 = unknown; fewer online raises /Alarms/BmsCable
+    BlockedPackPolicy blockedPack = BlockedPackPolicy::Stop;       // both directions...
+    std::optional<BlockedPackPolicy> blockedCharge, blockedDischarge;  // ...unless set for one ("auto")
+    BlockedPackPolicy blockedPolicy(bool charge) const
+    {
+        return (charge ? blockedCharge : blockedDischarge).value_or(blockedPack);
+    }
     ImbalanceConfig imbalance;
     PlausibilityConfig plausibility;
 };

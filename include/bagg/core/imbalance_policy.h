@@ -18,15 +18,22 @@ struct ImbalanceState {
 
 struct ImbalanceDecision {
     ImbalanceBand band = ImbalanceBand::Balanced;
-    int alarmLevel = 0;     // 0/1/2, for /Alarms/CellImbalance
-    bool cellAlarm = false; // band forced to Alarm by a pack's cell alarm
+    int alarmLevel = 0;     // 0/1/2 from the spread alone, for /Alarms/CellImbalance
+    bool cellAlarm = false; // band raised by a pack's cell alarm
     std::string reason;     // "imbalance 17.2% > 15%", empty when balanced
 };
 
-// spread: highest minus lowest SOC of the online packs (0 with fewer than two).
-// cellAlarmReason: non-empty when a pack reports one of the configured cell alarms.
-ImbalanceDecision decideImbalance(double spread, const std::string& cellAlarmReason,
-                                  const ImbalanceConfig& config, ImbalanceState& state);
+// A pack's cell alarm (one of ImbalanceConfig::cellAlarms) at its level: 1 (warning) forces at
+// least the warning band, 2 (alarm) the alarm band. It never raises /Alarms/CellImbalance by
+// itself: a HighCellVoltage stays a HighCellVoltage (the packs' own alarms are merged as they are).
+struct CellAlarm {
+    int level = 0;       // 0: none
+    std::string reason;  // "cell alarm HighCellVoltage (warning) on Bank 2"
+};
+
+// spread: highest minus lowest SOC of the packs that count (0 with fewer than two).
+ImbalanceDecision decideImbalance(double spread, const CellAlarm& cellAlarm, const ImbalanceConfig& config,
+                                  ImbalanceState& state);
 
 // The charge current allowed in a band, given the nominal current.
 double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& config);

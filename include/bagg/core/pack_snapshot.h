@@ -10,12 +10,13 @@
 
 namespace bagg {
 
-// How a pack takes part in the aggregate.
+// How a pack takes part in the aggregate (packs/pack_health.h decides; README "When a pack
+// misbehaves" explains it to owners).
 enum class PackPresence {
     Online,   // every value counts, its limits too
-    Held,     // briefly away (restarting driver, no answer): its last SOC and capacity still count for
-              // `reconnect_grace`, its limits and measurements never do
-    Offline,  // counts only as offline modules
+    Held,     // briefly away (restarting driver, no answer, invalid values) within `reconnect_grace`:
+              // its last SOC, capacity, current, alarms and CVL still count; its CCL/DCL never do
+    Missing,  // away beyond the grace: counts only as offline modules, and raises /Alarms/BmsCable
 };
 
 struct PackSnapshot {

@@ -1,0 +1,231 @@
+#include "pack_health.h"
+
+#include "pack_filter.h"
+
+#include <algorithm>
+
+namespace bagg {
+namespace {
+
+using Record = HealthMemory::Record;
+
+Instant seconds(double s) { return std::chrono::duration_cast<Instant>(std::chrono::duration<double>(s)); }
+
+// What the aggregate cannot do without: a pack lacking them is `invalid`, and held.
+bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
+
+std::string identityOf(const PackState& s)
+{
+    return s.serial().empty() ? "service:" + s.service() : "serial:" + s.serial();
+}
+
+PackIdentity roleIdentity(const PackState& s)
+{
+    return {s.service(), s.customName(), s.productName(), s.serial(), s.productId()};
+}
+
+bool isKnown(const HealthMemory& m, const std::string& identity)
+{
+    return std::any_of(m.known.begin(), m.known.end(), [&](const KnownPack& k) { return k.identity == identity; });
+}
+
+// A remembered pack the configuration now leaves out is not missing: it is not wanted.
+bool knownButExcluded(const KnownPack& k, const BatteriesConfig& config)
+{
+    const bool bySerial = k.identity.rfind("serial:", 0) == 0;
+    const std::string rest = k.identity.substr(k.identity.find(':') + 1);
+    return bySerial ? !isIncluded(config, "", "", rest) : !isIncluded(config, rest, "", "");
+}
+
+PackHealth healthOf(const PackObservation* obs, const BatteriesConfig& config)
+{
+    if (!obs) return PackHealth::Gone;
+    const PackState& s = *obs->state;
+    if (!isIncluded(config, s.service(), s.customName(), s.serial())) return PackHealth::Excluded;
+    if (!obs->read) return PackHealth::Connecting;
+    if (!obs->answering) return PackHealth::Unresponsive;
+    if (!s.connected()) return PackHealth::Disconnected;
+    if (!hasEssentials(s.snapshot())) return PackHealth::Invalid;
+    return PackHealth::Online;
+}
+
+void rememberOnline(HealthMemory& m, const std::string& identity, const std::string& label, bool& changed)
+{
+    for (auto& k : m.known) {
+        if (k.identity != identity) continue;
+        if (k.label != label) {
+            k.label = label;
+            changed = true;
+        }
+        return;
+    }
+    m.known.push_back({identity, label});
+    changed = true;
+}
+
+// How a pack that is not online counts: held while its grace lasts, then missing.
+std::optional<PackPresence> awayPresence(Record& r, const PackObservation* obs, bool known, Instant grace,
+                                         const HealthMemory& m, Instant now)
+{
+    if (r.lastOnline) {
+        // It was online before: a driver restart, a hang, a moment of invalid values.
+        if (!r.awaySince) r.awaySince = now;
+        return now - *r.awaySince < grace ? std::optional{PackPresence::Held} : std::optional{PackPresence::Missing};
+    }
+    // Never online since we started. Not read yet and unknown: nothing to say about it.
+    const bool aPack = known || (obs && obs->read && r.role == PackRole::Pack);
+    if (!aPack) return std::nullopt;
+    if (!r.firstSeen) r.firstSeen = now;
+    // A remembered pack had its grace from our start; a new one from when it appeared.
+    const Instant since = known ? std::min(*r.firstSeen, m.started) : *r.firstSeen;
+    if (now - since < grace) return std::nullopt;
+    return PackPresence::Missing;
+}
+
+PackSnapshot bankEntry(const Record& r, const std::string& service, const std::string& label, PackPresence presence)
+{
+    PackSnapshot s;
+    if (r.lastOnline) s = *r.lastOnline;
+    s.service = service;
+    if (!label.empty()) s.label = label;
+    s.presence = presence;
+    return s;
+}
+
+}  // namespace
+
+std::string_view healthName(PackHealth h)
+{
+    switch (h) {
+    case PackHealth::Connecting: return "connecting";
+    case PackHealth::Online: return "online";
+    case PackHealth::Unresponsive: return "unresponsive";
+    case PackHealth::Disconnected: return "disconnected";
+    case PackHealth::Invalid: return "invalid";
+    case PackHealth::Excluded: return "excluded";
+    case PackHealth::Gone: return "gone";
+    case PackHealth::Missing: return "missing";
+    }
+    return "?";
+}
+
+HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
+                              const BatteriesConfig& config, HealthMemory& m, Instant now)
+{
+    const Instant grace = seconds(config.reconnectGrace);
+    HealthAssessment out;
+
+    for (const auto& [service, obs] : observed) {
+        auto [it, fresh] = m.services.try_emplace(service);
+        if (fresh) it->second.slot = m.nextSlot++;
+    }
+
+    // Each service: its health, its role, and how it counts.
+    bool anyConnecting = false, anyOnline = false;
+    std::map<std::string, std::string> identities;  // service -> identity now, for matching remembered packs
+    for (auto& [service, r] : m.services) {
+        const auto found = observed.find(service);
+        const PackObservation* obs = found == observed.end() ? nullptr : &found->second;
+        r.health = healthOf(obs, config);
+        if (obs) r.label = obs->state->label();
+        const bool readNow = obs && obs->read;
+        std::string identity = readNow ? identityOf(*obs->state) : !r.identity.empty() ? r.identity : "service:" + service;
+        const bool known = isKnown(m, identity) || isKnown(m, "service:" + service);
+        if (readNow) {
+            const RoleDecision role = classifyRole(roleIdentity(*obs->state), obs->state->snapshot(), config.roles,
+                                                   r.wasPack || known);
+            r.role = role.role;
+            r.roleReason = role.why;
+        }
+        if (r.health == PackHealth::Connecting) anyConnecting = true;
+
+        if (r.health == PackHealth::Excluded || (readNow && r.role != PackRole::Pack)) {
+            // Not a pack of this bank: nothing of it is held.
+            r.presence.reset();
+            r.lastOnline.reset();
+            r.awaySince.reset();
+        } else if (r.health == PackHealth::Online) {
+            r.presence = PackPresence::Online;
+            r.lastOnline = obs->state->snapshot();
+            r.identity = identity;
+            r.wasPack = true;
+            r.forgotten = false;
+            r.awaySince.reset();
+            r.firstSeen.reset();
+            rememberOnline(m, identity, obs->state->label(), out.knownChanged);
+            anyOnline = true;
+        } else {
+            r.presence = awayPresence(r, obs, known, grace, m, now);
+        }
+        if (r.forgotten) r.presence.reset();
+        identities[service] = identity;
+    }
+
+    // The same /Serial online under another service name: the away record is that pack, counted once.
+    for (auto& [service, r] : m.services) {
+        if (!r.presence || *r.presence == PackPresence::Online) continue;
+        for (const auto& [other, o] : m.services)
+            if (other != service && o.presence == PackPresence::Online && identities[other] == identities[service])
+                r.presence.reset();
+    }
+
+    for (const auto& [service, r] : m.services) {
+        PackVerdict v;
+        v.slot = r.slot;
+        v.service = service;
+        v.label = r.label;
+        v.health = r.health;
+        v.role = r.role;
+        v.roleReason = r.roleReason;
+        v.presence = r.presence;
+        if (r.presence) out.bank.push_back(bankEntry(r, service, v.label, *r.presence));
+        out.packs.push_back(std::move(v));
+    }
+
+    // Remembered packs that no service on the bus is: missing once they had their grace from our start.
+    for (const auto& k : m.known) {
+        const bool seen = std::any_of(identities.begin(), identities.end(), [&](const auto& si) {
+            return si.second == k.identity || "service:" + si.first == k.identity;
+        });
+        if (seen || knownButExcluded(k, config)) continue;
+        auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
+        if (fresh) slot->second = m.nextSlot++;
+        PackVerdict v;
+        v.slot = slot->second;
+        v.label = k.label;
+        const bool waited = now - m.started >= grace;
+        v.health = waited ? PackHealth::Missing : PackHealth::Connecting;
+        v.roleReason = "remembered from an earlier run";
+        if (waited) {
+            v.presence = PackPresence::Missing;
+            out.bank.push_back(bankEntry(Record{}, "", k.label, PackPresence::Missing));
+        }
+        out.packs.push_back(std::move(v));
+    }
+    std::sort(out.packs.begin(), out.packs.end(), [](const PackVerdict& a, const PackVerdict& b) { return a.slot < b.slot; });
+
+    if (!m.settled && ((initialScanDone && !anyConnecting) || now - m.started >= kSettleTimeout)) m.settled = true;
+    if (m.settled && !m.ready && (anyOnline || m.known.empty() || now - m.started >= grace)) m.ready = true;
+    out.settled = m.settled;
+    out.readyToPublish = m.ready;
+    return out;
+}
+
+std::vector<std::string> forgetMissing(HealthMemory& m)
+{
+    std::vector<std::string> online;
+    for (auto& [service, r] : m.services) {
+        if (r.presence == PackPresence::Online) online.push_back(r.identity);
+        else if (r.lastOnline || r.wasPack) r.forgotten = true;
+    }
+    std::vector<std::string> forgotten;
+    auto keep = std::remove_if(m.known.begin(), m.known.end(), [&](const KnownPack& k) {
+        if (std::find(online.begin(), online.end(), k.identity) != online.end()) return false;
+        forgotten.push_back(k.label.empty() ? k.identity : k.label);
+        return true;
+    });
+    m.known.erase(keep, m.known.end());
+    return forgotten;
+}
+
+}  // namespace bagg

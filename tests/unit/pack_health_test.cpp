@@ -1,0 +1,318 @@
+// The pack-health policy on its own: every transition of a pack's health and of how it counts,
+// with time stepped by hand (no bus, no clock).
+
+#include "packs/pack_health.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace bagg {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The battery services as the bus edge would observe them.
+class Bank {
+public:
+    Bank()
+    {
+        config.reconnectGrace = 30;
+        memory.started = 0s;
+    }
+
+    // A pack that has been read: SOC, voltage and a CCL (so it is a pack, not a monitor).
+    PackState& add(const std::string& suffix, double soc = 80, const std::string& serial = "")
+    {
+        const std::string service = "com.victronenergy.battery." + suffix;
+        auto& s = *(states[service] = std::make_unique<PackState>(service));
+        set(s, "/Soc", soc);
+        set(s, "/Dc/0/Voltage", 52.0);
+        set(s, "/Info/MaxChargeCurrent", 50.0);
+        set(s, "/CustomName", suffix);
+        if (!serial.empty()) set(s, "/Serial", serial);
+        observed[service] = PackObservation{&s, true, true};
+        return s;
+    }
+    static void set(PackState& s, const std::string& path, Value v) { s.apply(path, Decoded{std::move(v), true}, {}); }
+    void leave(const std::string& suffix) { observed.erase("com.victronenergy.battery." + suffix); }
+    PackObservation& obs(const std::string& suffix) { return observed.at("com.victronenergy.battery." + suffix); }
+
+    HealthAssessment at(std::chrono::seconds now, bool scanDone = true)
+    {
+        return assessHealth(observed, scanDone, config, memory, now);
+    }
+
+    BatteriesConfig config;
+    HealthMemory memory;
+    std::map<std::string, std::unique_ptr<PackState>> states;
+    std::map<std::string, PackObservation> observed;
+};
+
+const PackVerdict& verdict(const HealthAssessment& a, const std::string& label)
+{
+    for (const auto& p : a.packs)
+        if (p.label == label) return p;
+    throw std::runtime_error("no pack " + label);
+}
+
+std::optional<PackPresence> presence(const HealthAssessment& a, const std::string& label)
+{
+    return verdict(a, label).presence;
+}
+
+const PackSnapshot* inBank(const HealthAssessment& a, const std::string& label)
+{
+    for (const auto& s : a.bank)
+        if (s.label == label) return &s;
+    return nullptr;
+}
+
+TEST(PackHealth, OnlineGoneHeldMissingAndBack)
+{
+    Bank bank;
+    bank.add("A", 70);
+    auto a = bank.at(0s);
+    EXPECT_EQ(verdict(a, "A").health, PackHealth::Online);
+    EXPECT_EQ(presence(a, "A"), PackPresence::Online);
+    ASSERT_TRUE(inBank(a, "A"));
+
+    bank.leave("A");  // its driver restarts
+    a = bank.at(1s);
+    EXPECT_EQ(verdict(a, "A").health, PackHealth::Gone);
+    EXPECT_EQ(presence(a, "A"), PackPresence::Held);
+    ASSERT_TRUE(inBank(a, "A"));
+    EXPECT_EQ(inBank(a, "A")->get(Quantity::Soc), 70.0) << "its last online values are what is held";
+    EXPECT_EQ(presence(bank.at(30s), "A"), PackPresence::Held) << "29 s into a 30 s grace";
+    EXPECT_EQ(presence(bank.at(31s), "A"), PackPresence::Missing) << "the grace ran from when it left";
+
+    bank.add("A", 71);  // back, read at once
+    a = bank.at(40s);
+    EXPECT_EQ(presence(a, "A"), PackPresence::Online);
+    bank.leave("A");
+    EXPECT_EQ(presence(bank.at(41s), "A"), PackPresence::Held) << "a new grace for a new absence";
+}
+
+TEST(PackHealth, EveryWayOfBeingAwayIsHeld)
+{
+    struct Case {
+        const char* name;
+        std::function<void(Bank&)> fault;
+        PackHealth health;
+    };
+    const std::vector<Case> cases = {
+        {"hung driver", [](Bank& b) { b.obs("A").answering = false; }, PackHealth::Unresponsive},
+        {"/Connected 0", [](Bank& b) { Bank::set(*b.states.begin()->second, "/Connected", std::int64_t{0}); },
+         PackHealth::Disconnected},
+        // Issue 11 rule 3: its driver publishes [] (invalid) while its service stays on the bus.
+        {"SOC invalid", [](Bank& b) { Bank::set(*b.states.begin()->second, "/Soc", Invalid{}); }, PackHealth::Invalid},
+        {"voltage implausible",
+         [](Bank& b) {
+             PlausibilityConfig limits;
+             b.states.begin()->second->apply("/Dc/0/Voltage", Decoded{5000.0, true}, limits);
+         },
+         PackHealth::Invalid},
+        {"back on the bus, not read yet", [](Bank& b) { b.obs("A").read = false; }, PackHealth::Connecting},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        Bank bank;
+        bank.add("A", 60);
+        bank.add("B", 64);
+        bank.at(0s);
+        c.fault(bank);
+        auto a = bank.at(1s);
+        EXPECT_EQ(verdict(a, "A").health, c.health);
+        EXPECT_EQ(presence(a, "A"), PackPresence::Held);
+        ASSERT_TRUE(inBank(a, "A"));
+        EXPECT_EQ(inBank(a, "A")->get(Quantity::Soc), 60.0) << "the SOC of its last online moment";
+        EXPECT_EQ(presence(bank.at(31s), "A"), PackPresence::Missing);
+    }
+}
+
+// Issue 11 rule 3, second input: three packs held at SOC 80 come back, still unread (or reading
+// invalid values while their driver starts), 13 s into a 30 s grace: still held.
+TEST(PackHealth, PacksBackButUnreadKeepTheirHold)
+{
+    Bank bank;
+    for (const char* n : {"A", "B", "C"}) bank.add(n, 80);
+    bank.at(0s);
+    for (const char* n : {"A", "B", "C"}) bank.leave(n);
+    bank.at(1s);
+    for (const char* n : {"A", "B", "C"}) bank.add(n, 80);
+    bank.obs("A").read = false;                                         // GetItems not answered yet
+    Bank::set(*bank.states["com.victronenergy.battery.B"], "/Soc", Invalid{});  // read, SOC not there yet
+    auto a = bank.at(13s);
+    EXPECT_EQ(presence(a, "A"), PackPresence::Held);
+    EXPECT_EQ(presence(a, "B"), PackPresence::Held);
+    EXPECT_EQ(presence(a, "C"), PackPresence::Online);
+    EXPECT_EQ(inBank(a, "B")->get(Quantity::Soc), 80.0);
+}
+
+TEST(PackHealth, ANewPackThatNeverWorksIsMissingAfterTheGraceNotAtOnce)
+{
+    Bank bank;
+    bank.add("A");
+    auto& b = bank.add("B");
+    Bank::set(b, "/Soc", Invalid{});  // a BMS whose driver starts before its first poll
+    auto a = bank.at(0s);
+    EXPECT_EQ(verdict(a, "B").health, PackHealth::Invalid);
+    EXPECT_FALSE(presence(a, "B")) << "not counted, and no alarm yet";
+    EXPECT_FALSE(presence(bank.at(29s), "B"));
+    EXPECT_EQ(presence(bank.at(30s), "B"), PackPresence::Missing);
+
+    bank.obs("B").read = false;  // one that never answers its first read: nothing is known of it
+    EXPECT_EQ(verdict(bank.at(31s), "B").health, PackHealth::Connecting);
+}
+
+TEST(PackHealth, ExcludedPacksDoNotCount)
+{
+    Bank bank;
+    bank.config.exclude = {"serial:X1"};
+    bank.add("A", 80, "X1");
+    bank.add("B");
+    const auto a = bank.at(0s);
+    EXPECT_EQ(verdict(a, "A").health, PackHealth::Excluded);
+    EXPECT_FALSE(presence(a, "A"));
+    EXPECT_FALSE(inBank(a, "A"));
+    EXPECT_TRUE(inBank(a, "B"));
+}
+
+// Issue 11 rule 6: only packs count; a shunt or another aggregator never multiplies the limits.
+TEST(PackHealth, MonitorsAndAggregatesAreNotPacks)
+{
+    Bank bank;
+    bank.add("bms");
+    auto& shunt = bank.add("ttyO1");
+    shunt.apply("/Info/MaxChargeCurrent", Decoded{Invalid{}, true}, {});
+    auto& other = bank.add("aggregator");
+    Bank::set(other, "/ProductName", std::string("Battery Aggregator"));
+    const auto a = bank.at(0s);
+    EXPECT_EQ(verdict(a, "ttyO1").role, PackRole::Monitor);
+    EXPECT_EQ(verdict(a, "ttyO1").roleReason, "publishes no CCL, DCL or CVL");
+    EXPECT_EQ(verdict(a, "aggregator").role, PackRole::Aggregate);
+    EXPECT_EQ(a.bank.size(), 1u);
+    EXPECT_EQ(a.bank[0].label, "bms");
+    ASSERT_EQ(bank.memory.known.size(), 1u) << "only packs are remembered";
+
+    // A pack that loses its limits for a moment stays a pack (held: its SOC counts, its limits not).
+    bank.states["com.victronenergy.battery.bms"]->apply("/Info/MaxChargeCurrent", Decoded{Invalid{}, true}, {});
+    EXPECT_EQ(verdict(bank.at(1s), "bms").role, PackRole::Pack);
+    // A monitor leaving is nothing to hold or miss.
+    bank.leave("ttyO1");
+    EXPECT_FALSE(presence(bank.at(100s), "ttyO1"));
+}
+
+TEST(PackHealth, SameSerialUnderANewServiceNameCountsOnce)
+{
+    Bank bank;
+    bank.add("ttyUSB0", 70, "HQ1");
+    bank.at(0s);
+    bank.leave("ttyUSB0");
+    bank.add("ttyUSB1", 71, "HQ1");  // the driver came back on another port
+    const auto a = bank.at(1s);
+    EXPECT_FALSE(presence(a, "ttyUSB0"));
+    EXPECT_EQ(presence(a, "ttyUSB1"), PackPresence::Online);
+    EXPECT_EQ(a.bank.size(), 1u);
+    EXPECT_EQ(bank.memory.known.size(), 1u);
+}
+
+// Issue 11 rule 5: a restart alone must not hide a pack that is still missing.
+TEST(PackHealth, RememberedPacksAreMissingAfterTheGraceFromTheStart)
+{
+    Bank bank;
+    bank.memory.known = {{"serial:HQ1", "Bank 1"}, {"serial:HQ2", "Bank 2"}};
+    bank.add("A", 80, "HQ1");
+    auto a = bank.at(1s);
+    EXPECT_EQ(a.bank.size(), 1u) << "Bank 2 has its grace from the start";
+    EXPECT_EQ(verdict(a, "Bank 2").health, PackHealth::Connecting);
+    EXPECT_TRUE(a.readyToPublish) << "a pack is online";
+    a = bank.at(30s);
+    EXPECT_EQ(verdict(a, "Bank 2").health, PackHealth::Missing);
+    EXPECT_EQ(presence(a, "Bank 2"), PackPresence::Missing);
+    EXPECT_TRUE(verdict(a, "Bank 2").service.empty());
+    EXPECT_FALSE(a.knownChanged);
+
+    // It comes back (any service name): the remembered row gives way to the live one.
+    bank.add("ttyUSB3", 79, "HQ2");
+    a = bank.at(31s);
+    EXPECT_EQ(a.bank.size(), 2u);
+    EXPECT_EQ(presence(a, "ttyUSB3"), PackPresence::Online);
+    EXPECT_TRUE(a.knownChanged) << "the label is the one it has now";
+}
+
+TEST(PackHealth, ForgettingMissingPacksClearsThemAndKeepsTheOnlineOnes)
+{
+    Bank bank;
+    bank.memory.known = {{"serial:OLD", "Old bank"}};
+    bank.add("A");
+    bank.add("B");
+    bank.at(0s);
+    bank.leave("B");
+    bank.at(1s);
+    auto a = bank.at(61s);
+    EXPECT_EQ(presence(a, "B"), PackPresence::Missing);
+    EXPECT_EQ(presence(a, "Old bank"), PackPresence::Missing);
+
+    const auto forgotten = forgetMissing(bank.memory);
+    EXPECT_EQ(forgotten, (std::vector<std::string>{"Old bank", "B"}));
+    a = bank.at(62s);
+    EXPECT_EQ(a.bank.size(), 1u);
+    EXPECT_FALSE(presence(a, "B"));
+    ASSERT_EQ(bank.memory.known.size(), 1u);
+    EXPECT_EQ(bank.memory.known[0].label, "A");
+
+    bank.add("B");  // it comes back after all: a pack again
+    EXPECT_EQ(presence(bank.at(63s), "B"), PackPresence::Online);
+    EXPECT_EQ(bank.memory.known.size(), 2u);
+}
+
+TEST(PackHealth, SettledOnceEverythingOnTheBusAtStartIsRead)
+{
+    Bank bank;
+    bank.add("A");
+    bank.add("B");
+    bank.obs("B").read = false;
+    EXPECT_FALSE(bank.at(0s, false).settled) << "ListNames not answered";
+    EXPECT_FALSE(bank.at(1s).settled) << "B not read";
+    bank.obs("B").read = true;
+    EXPECT_TRUE(bank.at(2s).settled);
+    bank.obs("B").read = false;
+    EXPECT_TRUE(bank.at(3s).settled) << "latched";
+
+    Bank hung;
+    hung.add("A");
+    hung.obs("A").read = false;
+    EXPECT_FALSE(hung.at(9s).settled);
+    EXPECT_TRUE(hung.at(10s).settled) << "a driver that never answers must not hold the bank for ever";
+}
+
+TEST(PackHealth, ReadyToPublishWaitsForARememberedPackNotForEver)
+{
+    Bank empty;
+    EXPECT_TRUE(empty.at(0s).readyToPublish) << "nothing remembered: publish what there is";
+
+    Bank bank;
+    bank.memory.known = {{"serial:HQ1", "Bank 1"}};
+    EXPECT_FALSE(bank.at(0s).readyToPublish) << "a restart must not tell the inverter 'no battery' first";
+    EXPECT_FALSE(bank.at(29s).readyToPublish);
+    EXPECT_TRUE(bank.at(30s).readyToPublish);
+
+    Bank back;
+    back.memory.known = {{"serial:HQ1", "Bank 1"}};
+    back.add("A", 80, "HQ1");
+    EXPECT_TRUE(back.at(1s).readyToPublish);
+}
+
+TEST(PackHealth, RememberedPackTheConfigurationNowExcludesIsNotMissing)
+{
+    Bank bank;
+    bank.memory.known = {{"serial:HQ1", "Bank 1"}, {"service:com.victronenergy.battery.ttyUSB9", "Bank 9"}};
+    bank.config.exclude = {"serial:HQ1", "com.victronenergy.battery.ttyUSB9"};
+    const auto a = bank.at(60s);
+    EXPECT_TRUE(a.bank.empty());
+    EXPECT_TRUE(a.packs.empty());
+}
+
+}  // namespace
+}  // namespace bagg

@@ -1,0 +1,209 @@
+// What the aggregate publishes when something is wrong (issue 11): each failing input of the issue
+// as a table row with its right value, on the pure core with time passed in.
+
+#include "bagg/core/aggregate.h"
+
+#include "pack_fixtures.h"
+
+#include <gtest/gtest.h>
+
+namespace bagg {
+namespace {
+
+using test::bmsPack;
+using namespace std::chrono_literals;
+
+PackSnapshot as(PackSnapshot p, PackPresence presence)
+{
+    p.presence = presence;
+    return p;
+}
+
+void expectNear(const std::optional<double>& actual, double expected, const char* what)
+{
+    ASSERT_TRUE(actual.has_value()) << what << " is invalid";
+    EXPECT_NEAR(*actual, expected, 1e-9) << what;
+}
+
+// Rule 1: three packs with CVL 56 V, then every driver exits. CCL 0 only reaches the inverter if
+// systemcalc still counts us as a BMS, and it counts only a battery with a CVL.
+TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
+{
+    AggregatorState state;
+    AggregationConfig cfg;
+    std::vector<PackSnapshot> bank;
+    for (const char* name : {"A", "B", "C"}) bank.push_back(bmsPack(name, 80, 100, 200).with(Quantity::ChargeVoltageLimit, 56.0));
+    auto r = aggregate(bank, cfg, state, 0s);
+    expectNear(r.maxChargeVoltage, 56.0, "cvl");
+
+    for (auto& p : bank) p.presence = PackPresence::Missing;
+    r = aggregate(bank, cfg, state, 60s);
+    expectNear(r.maxChargeVoltage, 56.0, "the last vouched CVL stays published");
+    expectNear(r.maxChargeCurrent, 0, "ccl");
+    expectNear(r.maxDischargeCurrent, 0, "dcl");
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 2);
+
+    r = aggregate({}, cfg, state, 61s);
+    expectNear(r.maxChargeVoltage, 56.0, "also with no battery service at all");
+
+    cfg.maxChargeVoltage = 55.0;
+    expectNear(aggregate({}, cfg, state, 62s).maxChargeVoltage, 55.0, "capped by max_charge_voltage");
+
+    // After a restart: the CVL kept in the state file.
+    AggregatorState restarted;
+    restarted.lastVouchedCvl = 55.6;
+    expectNear(aggregate({}, AggregationConfig{}, restarted, 0s).maxChargeVoltage, 55.6, "from the state file");
+    EXPECT_FALSE(aggregate({}, AggregationConfig{}, *std::make_unique<AggregatorState>(), 0s).maxChargeVoltage)
+        << "never any CVL and none configured: nothing to vouch for";
+}
+
+// Rule 2: every driver restarts for ~12 s (a GX firmware check). Charging stops at once; the DCL
+// stays at the last vouched (derated) value while the packs are held, then goes to 0.
+TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
+{
+    AggregatorState state;
+    const AggregationConfig cfg;
+    std::vector<PackSnapshot> bank = {bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)};
+    auto r = aggregate(bank, cfg, state, 0s);
+    expectNear(r.maxDischargeCurrent, 300, "dcl online");
+
+    // One pack goes first: derated to the two visible BMSes.
+    bank[2].presence = PackPresence::Held;
+    r = aggregate(bank, cfg, state, 1s);
+    expectNear(r.maxDischargeCurrent, 200, "derated");
+
+    // All held: no BMS vouches for charging; discharging goes on at the last vouched value.
+    for (auto& p : bank) p.presence = PackPresence::Held;
+    r = aggregate(bank, cfg, state, 2s);
+    expectNear(r.maxChargeCurrent, 0, "ccl at once");
+    expectNear(r.maxDischargeCurrent, 200, "dcl held at the last vouched, derated value");
+    EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting): last DCL 200 A held");
+    EXPECT_EQ(r.allowToCharge, 0);
+    EXPECT_EQ(r.allowToDischarge, 1);
+    expectNear(r.soc, 80, "soc held");
+
+    // The grace is over and nobody is back: 0.
+    for (auto& p : bank) p.presence = PackPresence::Missing;
+    r = aggregate(bank, cfg, state, 40s);
+    expectNear(r.maxDischargeCurrent, 0, "dcl after the grace");
+    EXPECT_EQ(r.dischargeLimitation, "no battery online");
+
+    // Back online, then all held again: held at the new value, not the old one.
+    for (auto& p : bank) p.presence = PackPresence::Online;
+    aggregate(bank, cfg, state, 50s);
+    for (auto& p : bank) p.presence = PackPresence::Held;
+    expectNear(aggregate(bank, cfg, state, 51s).maxDischargeCurrent, 300, "held again");
+}
+
+// Rule 3: A (SOC 60) turns invalid for 15 s while B reads 64. The SOC must not rise to 64.
+TEST(SafeLimits, SocNeverRisesBecauseAPackWentSilent)
+{
+    AggregatorState state;
+    auto a = bmsPack("A", 60, 50, 100).with(Quantity::Current, 20);
+    auto b = bmsPack("B", 64, 50, 100).with(Quantity::Current, 20);
+    auto r = aggregate({a, b}, {}, state, 0s);
+    expectNear(r.soc, 60, "soc");
+    expectNear(r.current, 40, "current");
+    r = aggregate({as(a, PackPresence::Held), b}, {}, state, 5s);
+    expectNear(r.soc, 60, "the held SOC, not 64");
+    expectNear(r.current, 40, "the held pack still carries current: the bank current does not halve");
+    expectNear(r.maxChargeCurrent, 50, "but its limits do not count: 50 A x 1");
+}
+
+// Rule 4: a pack with HighCellVoltage 2 (CCL at the alarm current) and CVL 55.8 hangs or leaves.
+TEST(SafeLimits, AlarmsAndCvlOfAHeldPackDoNotVanish)
+{
+    AggregationConfig cfg;
+    cfg.nominalChargeCurrent = 150;
+    AggregatorState state;
+    auto a = bmsPack("A", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 56.0);
+    auto b = bmsPack("B", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 56.0);
+    auto c = bmsPack("C", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 55.8).withAlarm(Alarm::HighCellVoltage, 2);
+    auto r = aggregate({a, b, c}, cfg, state, 0s);
+    expectNear(r.maxChargeCurrent, 50, "alarm band");
+    expectNear(r.maxChargeVoltage, 55.8, "cvl");
+
+    r = aggregate({a, b, as(c, PackPresence::Held)}, cfg, state, 1s);
+    EXPECT_EQ(r.alarms[index(Alarm::HighCellVoltage)], 2) << "its alarm is held";
+    expectNear(r.maxChargeCurrent, 50, "and the band it caused");
+    expectNear(r.maxChargeVoltage, 55.8, "its CVL still bounds the bank");
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
+    EXPECT_EQ(r.alarms[index(Alarm::CellImbalance)], 0);
+
+    r = aggregate({a, b, as(c, PackPresence::Missing)}, cfg, state, 40s);
+    EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 2) << "beyond the grace: missing";
+    expectNear(r.maxChargeVoltage, 56.0, "dropped after the grace");
+}
+
+// Rule 5: BmsCable without expected_packs: 0 (valid) when all are there, 1 within the grace, 2 after.
+TEST(SafeLimits, ALostPackRaisesBmsCable)
+{
+    const std::vector<PackSnapshot> all = {bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)};
+    struct Case {
+        PackPresence c;
+        int bmsCable;
+    };
+    for (const auto& k : {Case{PackPresence::Online, 0}, Case{PackPresence::Held, 1}, Case{PackPresence::Missing, 2}}) {
+        auto bank = all;
+        bank[2].presence = k.c;
+        AggregatorState state;
+        EXPECT_EQ(aggregate(bank, {}, state, 0s).alarms[index(Alarm::BmsCable)], std::optional<int>(k.bmsCable))
+            << "C " << static_cast<int>(k.c);
+    }
+}
+
+// Rule 7: dbus-serialbattery blocks (AllowToCharge 0) whenever its CCL is 0 while its FET stays closed.
+TEST(SafeLimits, BlockedPackStopsOrIsExcludedUnlessItStillTakesCurrent)
+{
+    auto a = bmsPack("A", 99, 0, 100).with(Quantity::AllowToCharge, 0);
+    auto b = bmsPack("B", 95, 10, 100);
+    AggregationConfig cfg;
+    AggregatorState state;
+    auto r = aggregate({a, b}, cfg, state, 0s);
+    expectNear(r.maxChargeCurrent, 0, "stop");
+    EXPECT_EQ(r.chargeLimitation, "A blocks charging (AllowToCharge 0)");
+
+    auto empty = bmsPack("A", 1, 50, 0).with(Quantity::AllowToDischarge, 0);
+    r = aggregate({empty, b}, cfg, state, 0s);
+    expectNear(r.maxDischargeCurrent, 0, "stop on the discharge side");
+    EXPECT_EQ(r.dischargeLimitation, "A blocks discharging (AllowToDischarge 0)");
+
+    auto modules = bmsPack("M", 50, 40, 100).with(Quantity::ModulesBlockingCharge, 1);
+    EXPECT_EQ(aggregate({modules, b}, cfg, state, 0s).chargeLimitation, "M blocks charging (1 module blocking)");
+
+    // Exclude: left out while its FET is open (no current)...
+    cfg.blockedPack = BlockedPackPolicy::Exclude;
+    AggregatorState ex;
+    auto a0 = bmsPack("A", 90, 50, 100);
+    aggregate({a0, b}, cfg, ex, 0s);  // its limit before blocking: 50 A, threshold max(1, 1) A
+    r = aggregate({a, b}, cfg, ex, 1s);
+    expectNear(r.maxChargeCurrent, 10, "exclude: B alone");
+    // ...but it still takes 12 A: for 3 s the bank carries on, then its FET counts as closed.
+    a.with(Quantity::Current, 12);
+    expectNear(aggregate({a, b}, cfg, ex, 2s).maxChargeCurrent, 10, "current for 0 s");
+    expectNear(aggregate({a, b}, cfg, ex, 4s).maxChargeCurrent, 10, "current for 2 s");
+    r = aggregate({a, b}, cfg, ex, 5s);
+    expectNear(r.maxChargeCurrent, 0, "current for 3 s");
+    EXPECT_EQ(r.chargeLimitation, "A blocks charging (AllowToCharge 0) but still takes current: its FET is closed");
+    // Latched while it blocks, even when the current stops (it stopped because we stopped charging).
+    a.with(Quantity::Current, 0);
+    expectNear(aggregate({a, b}, cfg, ex, 6s).maxChargeCurrent, 0, "latched");
+    // It stops blocking: counted again.
+    a.with(Quantity::AllowToCharge, 1).with(Quantity::ChargeCurrentLimit, 20);
+    expectNear(aggregate({a, b}, cfg, ex, 7s).maxChargeCurrent, 20, "min 10 A x 2");
+    // A small current below 2 % of its limit (or 1 A) is measurement noise, not a closed FET.
+    a.with(Quantity::AllowToCharge, 0).with(Quantity::ChargeCurrentLimit, 0).with(Quantity::Current, 0.9);
+    for (auto t : {8s, 10s, 20s}) expectNear(aggregate({a, b}, cfg, ex, t).maxChargeCurrent, 10, "noise");
+
+    // Separately per direction: exclude for charging, stop for discharging.
+    cfg.blockedPack = BlockedPackPolicy::Stop;
+    cfg.blockedCharge = BlockedPackPolicy::Exclude;
+    AggregatorState mixed;
+    r = aggregate({bmsPack("A", 99, 0, 0).with(Quantity::AllowToCharge, 0).with(Quantity::AllowToDischarge, 0), b}, cfg,
+                  mixed, 0s);
+    expectNear(r.maxChargeCurrent, 10, "charge: exclude");
+    expectNear(r.maxDischargeCurrent, 0, "discharge: stop");
+}
+
+}  // namespace
+}  // namespace bagg
