@@ -235,6 +235,11 @@ KeySpec logLevel()
             [](const Config& c) { return c.logging.level; }};
 }
 
+const std::vector<std::pair<std::string_view, BlockedPackPolicy>> kBlockedPolicies = {
+    {"stop", BlockedPackPolicy::Stop}, {"exclude", BlockedPackPolicy::Exclude}};
+const std::vector<std::pair<std::string_view, std::optional<BlockedPackPolicy>>> kBlockedPoliciesOrAuto = {
+    {"auto", std::nullopt}, {"stop", BlockedPackPolicy::Stop}, {"exclude", BlockedPackPolicy::Exclude}};
+
 std::vector<KeySpec> buildSchema()
 {
     constexpr double kMaxAmps = 10000, kMaxVolts = 1000, kMaxAh = 1000000;
@@ -253,6 +258,10 @@ std::vector<KeySpec> buildSchema()
         number("batteries", "reconnect_grace", 0, 3600, "s", [](auto& c) -> auto& { return c.batteries.reconnectGrace; }),
         number("batteries", "liveness_interval", 0.1, 3600, "s", [](auto& c) -> auto& { return c.batteries.livenessInterval; }),
         number("batteries", "liveness_timeout", 0.05, 60, "s", [](auto& c) -> auto& { return c.batteries.livenessTimeout; }),
+
+        stringList("roles", "pack", [](auto& c) -> auto& { return c.batteries.roles.pack; }),
+        stringList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),
+        stringList("roles", "aggregate", [](auto& c) -> auto& { return c.batteries.roles.aggregate; }),
 
         choice<SocMode>("aggregation", "soc_mode",
                         {{"min", SocMode::Min}, {"mean", SocMode::Mean}, {"weighted", SocMode::Weighted}},
@@ -273,6 +282,12 @@ std::vector<KeySpec> buildSchema()
                        [](auto& c) -> auto& { return c.aggregation.batteryLowVoltage; }),
         choice<RatioMethod>("charge", "ratio_method", {{"count", RatioMethod::Count}, {"capacity", RatioMethod::Capacity}},
                             [](auto& c) -> auto& { return c.aggregation.ratioMethod; }),
+        choice<BlockedPackPolicy>("charge", "blocked_pack", kBlockedPolicies,
+                                  [](auto& c) -> auto& { return c.aggregation.blockedPack; }),
+        choice<std::optional<BlockedPackPolicy>>("charge", "blocked_pack_charge", kBlockedPoliciesOrAuto,
+                                                 [](auto& c) -> auto& { return c.aggregation.blockedCharge; }),
+        choice<std::optional<BlockedPackPolicy>>("charge", "blocked_pack_discharge", kBlockedPoliciesOrAuto,
+                                                 [](auto& c) -> auto& { return c.aggregation.blockedDischarge; }),
 
         number("imbalance", "reduce_threshold", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reduceThreshold; }),
         number("imbalance", "reduce_percent", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reducePercent; }),
@@ -306,7 +321,7 @@ const std::vector<KeySpec>& configSchema()
 
 const std::vector<std::string_view>& configSections()
 {
-    static const std::vector<std::string_view> sections = {"service", "batteries", "aggregation", "charge",
+    static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "aggregation", "charge",
                                                            "imbalance", "plausibility", "logging"};
     return sections;
 }

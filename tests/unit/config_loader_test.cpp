@@ -69,6 +69,9 @@ device_instance = 281
 per_leaf_signals = false
 [batteries]
 exclude = com.victronenergy.battery.ttyS5, name:Shunt ,serial:HQ123
+[roles]
+monitor = com.victronenergy.battery.ttyO1
+pack = name:Bank 3, serial:HQ9
 [aggregation]
 soc_mode = weighted
 installed_capacity = 450
@@ -76,6 +79,8 @@ installed_capacity = 450
 max_charge_voltage = 14.2   ; LiFePO4 12 V
 nominal_charge_current = 150
 ratio_method = capacity
+blocked_pack = exclude
+blocked_pack_discharge = stop
 [imbalance]
 warning_threshold = 10
 alarm_threshold = 15
@@ -96,6 +101,10 @@ level = debug
     EXPECT_EQ(c.aggregation.maxChargeVoltage, 14.2);
     EXPECT_EQ(c.aggregation.nominalChargeCurrent, 150);
     EXPECT_EQ(c.aggregation.ratioMethod, RatioMethod::Capacity);
+    EXPECT_EQ(c.batteries.roles.monitor, std::vector<std::string>{"com.victronenergy.battery.ttyO1"});
+    EXPECT_EQ(c.batteries.roles.pack, (std::vector<std::string>{"name:Bank 3", "serial:HQ9"}));
+    EXPECT_EQ(c.aggregation.blockedPolicy(true), BlockedPackPolicy::Exclude);
+    EXPECT_EQ(c.aggregation.blockedPolicy(false), BlockedPackPolicy::Stop);
     EXPECT_EQ(c.aggregation.imbalance.warningThreshold, 10);
     EXPECT_EQ(c.aggregation.imbalance.alarmCurrent, 50);
     EXPECT_EQ(c.aggregation.imbalance.cellAlarms, std::vector<Alarm>{Alarm::HighCellVoltage});
