@@ -64,7 +64,10 @@ say "Installing $app_name $version ($want) to $dest"
 upgrade=0
 [ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" != "$version" ] && upgrade=1
 program_changed=0
-for f in $(cd "$src" && find bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH -type f 2>/dev/null); do
+# Never what supervise keeps in service/supervise and service/log/supervise: a reinstall run from
+# the installed copy (src is dest) would read files that supervise replaces meanwhile.
+for f in $(cd "$src" && find bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH \
+        -name supervise -prune -o -type f -print 2>/dev/null); do
     if put "$src/$f" "$dest/$f"; then
         case "$f" in bin/*|lib/*) program_changed=1 ;; esac
     fi

@@ -16,12 +16,29 @@ done
 tmp=$(mktemp -d /tmp/bagg-install-test.XXXXXX)
 pids=()
 svscan_pid=""
+# A process of svscan's group (svscan, supervise, run, multilog) that has not exited yet. A zombie
+# writes nothing more, and the one it was reparented to may never reap it: it does not count.
+group_running() {
+    local f stat fields
+    for f in /proc/[0-9]*/stat; do
+        read -r stat 2>/dev/null < "$f" || continue
+        read -ra fields <<<"${stat##*) }"  # state ppid pgrp ..., after the "(comm)" that may hold spaces
+        [ "${fields[2]:-}" = "$svscan_pid" ] && [ "${fields[0]:-}" != Z ] && return 0
+    done
+    return 1
+}
 cleanup() {
     # svscan and every supervise/run/multilog below it share one process group.
     [ -n "$svscan_pid" ] && kill -TERM -- "-$svscan_pid" 2>/dev/null || true
     for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     sleep 0.2
-    [ -n "$svscan_pid" ] && kill -KILL -- "-$svscan_pid" 2>/dev/null || true
+    if [ -n "$svscan_pid" ]; then
+        kill -KILL -- "-$svscan_pid" 2>/dev/null || true
+        wait "$svscan_pid" 2>/dev/null || true
+        # Until the last of them has exited, supervise and multilog may still write under $tmp.
+        for _ in $(seq 100); do group_running || break; sleep 0.1; done
+        group_running && echo "cleanup: processes of svscan's group still run after 10 s; $tmp may stay" >&2
+    fi
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     rm -rf "$tmp"
 }
@@ -41,8 +58,12 @@ cat > "$tmp/bus.conf" <<XML
 XML
 dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>/dev/null &
 pids+=($!)
-waitfor 5 test -S "$tmp/bus" || fail "private dbus-daemon"
 export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/bus"
+# Answering, not only there: the socket exists from bind() on, and a client that connects before
+# listen() is refused (battery-sim then exits and the aggregate never sees a pack).
+bus_answers() { dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetId >/dev/null 2>&1; }
+waitfor 10 bus_answers || fail "private dbus-daemon"
 "$sim" --packs 3 --soc 70,80,90 --no-drift >"$tmp/sim.log" 2>&1 &
 pids+=($!)
 
@@ -96,10 +117,12 @@ svc -u "$root/service/dbus-battery-aggregator"
 check "svc -u starts it" waitfor 30 on_bus
 
 # ---- reinstall is a no-op ----
-before=$(cd "$root" && find . -type f -exec md5sum {} + | sort)
+# Not supervise's own files: it replaces supervise/status whenever the service changes state.
+installed_files() { (cd "$root" && find . -name supervise -prune -o -type f -exec md5sum {} + | sort); }
+before=$(installed_files)
 out=$(busybox sh "$bundle/install.sh" --root "$root")
 check "reinstall says there is nothing to change" grep -q "Nothing to change" <<<"$out"
-check "reinstall changes no file" test "$(cd "$root" && find . -type f -exec md5sum {} + | sort)" = "$before"
+check "reinstall changes no file" test "$(installed_files)" = "$before"
 check "reinstall adds no second rc.local line" test "$(grep -c "start at boot" "$root/data/rc.local")" -eq 1
 
 # ---- upgrade: a newer bundle replaces the program, keeps the configuration, restarts ----
@@ -114,14 +137,16 @@ check "the new program runs" waitfor 30 sh -c "pid=\$(svstat '$root/service/dbus
 check "and answers" waitfor 30 on_bus
 
 # ---- uninstall ----
-busybox sh "$app/uninstall.sh" --root "$root" > "$tmp/uninstall.out"
+# It waits for supervise to exit before it removes the service directory: exit 0, nothing left.
+busybox sh "$app/uninstall.sh" --root "$root" > "$tmp/uninstall.out" || fail "uninstall.sh exited $?"
 check "service link removed" test ! -e "$root/service/dbus-battery-aggregator"
+check "service directory removed, supervise's too" test ! -e "$app/service"
 check "the service stopped" waitfor 15 off_bus
 check "rc.local line removed" test "$(grep -c "start at boot" "$root/data/rc.local" || true)" -eq 0
 check "rc.local keeps the owner's line" grep -q "owner line kept" "$root/data/rc.local"
 check "configuration kept" test -f "$app/dbus-battery-aggregator.ini"
 check "program removed" test ! -e "$app/bin"
 check "uninstall says to switch the battery monitor back" grep -q "Battery monitor" "$tmp/uninstall.out"
-busybox sh "$bundle/uninstall.sh" --root "$root" --purge >/dev/null
+busybox sh "$bundle/uninstall.sh" --root "$root" --purge >/dev/null || fail "uninstall.sh --purge exited $?"
 check "--purge removes the configuration too" test ! -e "$app"
 echo "installer on a fake GX root: every check passed"
