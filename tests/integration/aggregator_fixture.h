@@ -34,6 +34,8 @@ protected:
             const auto status = process->stop(SIGTERM, std::chrono::seconds(5));
             EXPECT_EQ(status, std::optional<int>(0)) << name << " did not exit cleanly on SIGTERM";
         }
+        // Safety rule 1, in every test: no CCL/DCL above what the packs on the bus vouched for.
+        for (const auto& v : client_.limitGuard().violations()) ADD_FAILURE() << "limit guard: " << v;
         if (HasFailure())
             for (const auto& [name, process] : processes_) std::cerr << "---- " << name << " log:\n" << process->log();
     }

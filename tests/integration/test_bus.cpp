@@ -153,7 +153,10 @@ PrivateBus::~PrivateBus() = default;
 
 // ---- BusClient ----
 
-BusClient::BusClient() : connection_(sdbus::createSystemBusConnection()) {}
+BusClient::BusClient()
+    : connection_(sdbus::createSystemBusConnection()), guard_(std::make_unique<LimitGuard>(*connection_))
+{
+}
 
 std::unique_ptr<sdbus::IProxy> BusClient::proxy(const std::string& service, const std::string& path)
 {

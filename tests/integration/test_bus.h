@@ -4,6 +4,7 @@
 // Never touches the machine's own system bus: DBUS_SYSTEM_BUS_ADDRESS points at the private one.
 
 #include "dbus/busitem_wire.h"
+#include "limit_guard.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -79,6 +80,8 @@ class BusClient {
 public:
     BusClient();
     sdbus::IConnection& connection() { return *connection_; }
+    // Checks every CCL/DCL the aggregate publishes while this client pumps (safety rule 1).
+    LimitGuard& limitGuard() { return *guard_; }
 
     bool hasOwner(const std::string& name);
     std::string ownerOf(const std::string& name);
@@ -110,6 +113,7 @@ private:
     void pump(std::chrono::milliseconds max);
 
     std::unique_ptr<sdbus::IConnection> connection_;
+    std::unique_ptr<LimitGuard> guard_;
     std::vector<sdbus::IConnection*> others_;
     std::vector<std::map<std::string, Value>> itemsChanged_;
     std::vector<std::string> propertiesChanged_;
