@@ -159,6 +159,7 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
         ids.name = e.add(base + "Name", Invalid{}, kText);
         ids.state = e.add(base + "State", Invalid{}, kText);
         ids.role = e.add(base + "Role", Invalid{}, kText);
+        ids.presence = e.add(base + "Presence", Invalid{}, kText);
         ids.rejected = e.add(base + "RejectedValues", Invalid{}, kCount);
         for (const auto& v : kPackPaths)
             ids.values.push_back(e.add(base + v.name, Invalid{}, v.format, {}, BusItemExporter::Signals::Pulled));
@@ -190,12 +191,13 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
         auto& ids = packIds(v.slot);
         shownNow.resize(packs_.size());
         shownNow[static_cast<std::size_t>(v.slot)] = true;
-        const PackIds::Shown now{v.service, v.label, v.health, v.role, p.rejectedValues};
+        const PackIds::Shown now{v.service, v.label, v.health, v.role, v.presence, p.rejectedValues};
         if (ids.shown == now) continue;
         e.set(ids.service, v.service.empty() ? Value{Invalid{}} : Value{v.service});
         e.set(ids.name, v.label.empty() ? Value{Invalid{}} : Value{v.label});
         e.set(ids.state, std::string(healthName(v.health)));
         e.set(ids.role, std::string(roleName(v.role)));
+        e.set(ids.presence, v.presence ? Value{std::string(presenceName(*v.presence))} : Value{Invalid{}});
         e.set(ids.rejected, count(p.rejectedValues));
         ids.shown = now;
     }
@@ -203,7 +205,7 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     for (std::size_t slot = 0; slot < packs_.size(); ++slot) {
         auto& ids = packs_[slot];
         if (shownNow[slot] || !ids.shown) continue;
-        for (Id id : {ids.service, ids.name, ids.state, ids.role, ids.rejected}) e.set(id, Invalid{});
+        for (Id id : {ids.service, ids.name, ids.state, ids.role, ids.presence, ids.rejected}) e.set(id, Invalid{});
         for (Id id : ids.values) e.set(id, Invalid{});
         ids.shown.reset();
     }

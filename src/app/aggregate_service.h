@@ -41,7 +41,7 @@ public:
 private:
     using Id = BusItemExporter::Id;
     struct PackIds {
-        Id service{}, name{}, state{}, role{}, rejected{};
+        Id service{}, name{}, state{}, role{}, presence{}, rejected{};
         std::vector<Id> values;  // kPackPaths
         // What was last stored: identity and state rarely change, and with 64 packs building their
         // values on every recompute was most of update() (callgrind).
@@ -49,11 +49,12 @@ private:
             std::string service, label;
             PackHealth health;
             PackRole role;
+            std::optional<PackPresence> presence;
             int rejected;
             bool operator==(const Shown& o) const
             {
                 return service == o.service && label == o.label && health == o.health && role == o.role &&
-                       rejected == o.rejected;
+                       presence == o.presence && rejected == o.rejected;
             }
         };
         std::optional<Shown> shown;

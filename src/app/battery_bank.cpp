@@ -66,7 +66,7 @@ const HealthAssessment& BatteryBank::assess(Instant now)
         const char* counts = !p.presence                          ? "not counted"
                              : *p.presence == PackPresence::Online ? "counted"
                              : *p.presence == PackPresence::Held   ? "held for the reconnect grace"
-                                                                   : "missing";
+                                                                   : "missing (away longer than reconnect_grace)";
         if (p.role != PackRole::Pack)
             spdlog::info("battery {} ({}): {}, a {} ({}): not a pack of the bank", p.label, p.service,
                          healthName(p.health), roleName(p.role), p.roleReason);

@@ -109,6 +109,16 @@ std::string_view healthName(PackHealth h)
     return "?";
 }
 
+std::string_view presenceName(PackPresence p)
+{
+    switch (p) {
+    case PackPresence::Online: return "online";
+    case PackPresence::Held: return "held";
+    case PackPresence::Missing: return "missing";
+    }
+    return "?";
+}
+
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
                               const BatteriesConfig& config, HealthMemory& m, Instant now)
 {

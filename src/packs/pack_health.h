@@ -44,7 +44,8 @@ enum class PackHealth {
     Gone,          // its name left the bus
     Missing,       // remembered from before a restart and not seen since
 };
-std::string_view healthName(PackHealth health);  // "online", "gone", ...
+std::string_view healthName(PackHealth health);        // "online", "gone", ...
+std::string_view presenceName(PackPresence presence);  // "online", "held", "missing"
 
 // One battery service as the bus edge sees it now. Services the edge no longer observes are gone.
 struct PackObservation {

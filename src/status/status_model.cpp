@@ -77,6 +77,8 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
         r.label = items.text(base + "Name");
         r.service = items.text(base + "Service");
         r.state = items.text(base + "State");
+        r.role = items.text(base + "Role");
+        r.presence = items.text(base + "Presence");
         r.soc = items.number(base + "Soc");
         r.voltage = items.number(base + "Voltage");
         r.current = items.number(base + "Current");

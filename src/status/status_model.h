@@ -13,7 +13,9 @@ namespace bagg {
 
 struct PackRow {
     int slot = 0;
-    std::string label, service, state;
+    std::string label, service, state;  // state: its health ("online", "gone", ...)
+    std::string role;                   // "pack", "monitor", "aggregate"
+    std::string presence;               // how it counts: "online", "held", "missing", empty: not at all
     std::optional<double> soc, voltage, current, temperature, minCell, maxCell, ccl, dcl;
     std::optional<double> allowCharge, allowDischarge, rejectedValues;
 };

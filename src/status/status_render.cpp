@@ -29,11 +29,12 @@ struct Palette {
     {
         return on ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
     }
-    std::string state(const std::string& s) const
+    std::string state(const std::string& padded, const std::string& s) const
     {
-        if (s == "online") return wrap(s, "32");
-        if (s == "gone" || s == "unresponsive" || s == "invalid") return wrap(s, "31");
-        return wrap(s, "33");
+        if (s == "online") return wrap(padded, "32");
+        if (s == "missing" || s == "unresponsive" || s == "invalid" || s == "gone") return wrap(padded, "31");
+        if (s == "monitor" || s == "aggregate" || s == "excluded") return dim(padded);
+        return wrap(padded, "33");
     }
     std::string level(int l, const std::string& s) const { return wrap(s, l >= 2 ? "31;1" : "33"); }
     std::string dim(const std::string& s) const { return wrap(s, "2"); }
@@ -44,6 +45,15 @@ std::string flag(const std::optional<double>& v)
 {
     if (!v) return "-";
     return *v != 0.0 ? "y" : "n";
+}
+
+// What the State column says: how the pack counts when that is not plain "online" (held, missing),
+// what a service is when it is not a pack, else its health.
+std::string shownState(const PackRow& r)
+{
+    if (!r.role.empty() && r.role != "pack") return r.role;
+    if (r.presence == "held" || r.presence == "missing") return r.presence;
+    return r.state;
 }
 
 std::string bandText(const StatusModel& m, const Palette& p)
@@ -80,12 +90,14 @@ std::string renderStatusText(const StatusModel& m, bool colour)
         const std::string cells =
             r.minCell && r.maxCell ? fmt::format("{:.3f}-{:.3f}", *r.minCell, *r.maxCell) : std::string("-");
         // Pad the state before colouring it: escape codes have no width.
-        const std::string state = p.state(fmt::format("{:<10}", cell(r.state, 10)));
+        const std::string shown = shownState(r);
+        const std::string state = p.state(fmt::format("{:<10}", cell(shown, 10)), shown);
         out += fmt::format("  {:<11} {} {:>6} {:>6} {:>7} {:>5} {:>11} {:>5} {:>5} {}{}\n", cell(r.label, 11), state,
                            fixed(r.soc, 1, "%"), fixed(r.voltage, 2, "V"), fixed(r.current, 1, "A"),
                            fixed(r.temperature, 1, ""), cells, fixed(r.ccl, 1, ""), fixed(r.dcl, 1, ""),
                            flag(r.allowCharge), flag(r.allowDischarge));
-        std::string detail = "    " + cell(r.service, 60);
+        std::string detail = "    " + cell(r.service.empty() ? "remembered, not seen since the start" : r.service, 60);
+        if (shown != r.state && r.state != "online") detail += "  " + r.state;
         if (r.rejectedValues && *r.rejectedValues > 0) detail += fmt::format("  {:.0f} bad values", *r.rejectedValues);
         out += p.dim(detail) + "\n";
     }
@@ -105,6 +117,8 @@ std::string renderStatusJson(const StatusModel& m)
                          {"label", r.label},
                          {"service", r.service},
                          {"state", r.state},
+                         {"role", r.role},
+                         {"presence", r.presence},
                          {"soc", num(r.soc)},
                          {"voltage", num(r.voltage)},
                          {"current", num(r.current)},
