@@ -51,12 +51,37 @@ service_link=$root/service/$app_name
 rc_local=$root/data/rc.local
 changed=0
 
-# Copies one file when it differs; returns 0 when it copied.
-put() {
-    if [ -f "$2" ] && cmp -s "$1" "$2"; then return 1; fi
-    do_ mkdir -p "$(dirname "$2")"
-    do_ cp -p "$1" "$2"
-    changed=1
+die() { echo "install.sh: $*" >&2; exit 1; }
+
+# No installed file is ever written over in place: the running daemon executes lib/ld.so (cp fails
+# with "Text file busy") and maps bin/ and lib/ (writing over them changes or truncates the pages
+# under it: SIGBUS). Each new file is copied to a temp name next to its final name (.NAME.install-new,
+# same directory, so the same file system), and only once every copy is there are they renamed into
+# place: rename(2) swaps the name atomically and the running process keeps its old inodes until the
+# restart below. A failed copy leaves the installed files untouched and removes the temp copies.
+# (Errors are checked by hand: `set -e` does not apply inside a function called from an `if`.)
+suffix=.install-new
+staged=""  # the relative names whose temp copy is ready to be renamed into place
+config=$dest/$app_name.ini
+temp_of() { echo "${1%/*}/.${1##*/}$suffix"; }
+remove_staged() {
+    [ $dry = 1 ] && return 0
+    for f in $staged; do rm -f "$(temp_of "$dest/$f")"; done
+    rm -f "$(temp_of "$config")"
+}
+trap remove_staged EXIT
+trap 'exit 1' HUP INT TERM
+
+# Copies the bundle's file $1 (a relative name) to its temp name when the installed one differs;
+# returns 0 when it did (or would, with --dry-run).
+stage() {
+    if [ -f "$dest/$1" ] && cmp -s "$src/$1" "$dest/$1"; then return 1; fi
+    staged="$staged $1"
+    temp=$(temp_of "$dest/$1")
+    if [ $dry = 1 ]; then echo "would: cp -p $src/$1 $temp"; return 0; fi
+    if ! { mkdir -p "$(dirname "$dest/$1")" && cp -p "$src/$1" "$temp"; }; then
+        die "could not copy $src/$1 to $temp"
+    fi
     return 0
 }
 
@@ -64,15 +89,28 @@ say "Installing $app_name $version ($want) to $dest"
 upgrade=0
 [ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" != "$version" ] && upgrade=1
 program_changed=0
+# Temp copies that an earlier run left behind when it was killed.
+if [ -d "$dest" ]; then
+    for f in $(cd "$dest" && find . -name supervise -prune -o -type f -name ".*$suffix" -print); do
+        do_ rm -f "$dest/${f#./}"
+        changed=1
+    done
+fi
 # Never what supervise keeps in service/supervise and service/log/supervise: a reinstall run from
 # the installed copy (src is dest) would read files that supervise replaces meanwhile.
 for f in $(cd "$src" && find bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH \
         -name supervise -prune -o -type f -print 2>/dev/null); do
-    if put "$src/$f" "$dest/$f"; then
+    if stage "$f"; then
+        changed=1
         case "$f" in bin/*|lib/*) program_changed=1 ;; esac
     fi
 done
-# Libraries of an older bundle that this one no longer has.
+# Every new file is there: rename them all into place, one quick step after the other.
+for f in $staged; do
+    do_ mv -f "$(temp_of "$dest/$f")" "$dest/$f" || die "could not rename $(temp_of "$dest/$f") to $dest/$f"
+done
+staged=""
+# Only now, with the new set in place: libraries of an older bundle that this one no longer has.
 if [ -d "$dest/lib" ]; then
     for f in "$dest"/lib/*; do
         [ -e "$f" ] || continue
@@ -80,12 +118,15 @@ if [ -d "$dest/lib" ]; then
     done
 fi
 
-if [ -f "$dest/$app_name.ini" ]; then
-    say "Keeping your configuration $dest/$app_name.ini"
+# Never overwritten; a new one is written whole (temp name, then rename), so that an interrupted
+# install cannot leave a truncated configuration that the next run would keep.
+if [ -f "$config" ]; then
+    say "Keeping your configuration $config"
 else
-    do_ cp "$src/$app_name.ini" "$dest/$app_name.ini"
+    do_ cp "$src/$app_name.ini" "$(temp_of "$config")" || die "could not copy $src/$app_name.ini"
+    do_ mv -f "$(temp_of "$config")" "$config" || die "could not rename $(temp_of "$config") to $config"
     changed=1
-    say "Configuration: $dest/$app_name.ini (edit it, then: svc -t /service/$app_name)"
+    say "Configuration: $config (edit it, then: svc -t /service/$app_name)"
 fi
 
 link_target=$dest/service

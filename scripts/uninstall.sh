@@ -81,6 +81,10 @@ else
     for f in bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH state; do
         [ "$f" = "$keep" ] || remove "${dest:?}/$f"
     done
+    # Temp copies of an install.sh that was killed before it renamed them into place.
+    for f in "$dest"/.*.install-new; do
+        if [ -e "$f" ]; then remove "$f"; fi
+    done
     [ $failed = 0 ] && echo "Removed $app_name; kept $dest/$app_name.ini (--purge removes it too)."
 fi
 echo "Now switch Settings -> System setup -> Battery monitor back to your battery or shunt."

@@ -126,7 +126,8 @@ check "reinstall changes no file" test "$(installed_files)" = "$before"
 check "reinstall adds no second rc.local line" test "$(grep -c "start at boot" "$root/data/rc.local")" -eq 1
 
 # ---- upgrade: a newer bundle replaces the program, keeps the configuration, restarts ----
-pid_before=$(svstat "$root/service/dbus-battery-aggregator" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p')
+service_pid() { svstat "$root/service/dbus-battery-aggregator" | sed -n 's/.*(pid \([0-9]*\)).*/\1/p'; }
+pid_before=$(service_pid)
 echo "9.9.9" > "$bundle/VERSION"
 printf '\0' >> "$bundle/bin/dbus-battery-aggregator"  # another build: different bytes, still the same ELF
 out=$(busybox sh "$bundle/install.sh" --root "$root")
@@ -135,6 +136,42 @@ check "upgrade replaced the program" cmp -s "$bundle/bin/dbus-battery-aggregator
 check "upgrade kept the configuration" grep -q "device_instance = 300" "$app/dbus-battery-aggregator.ini"
 check "the new program runs" waitfor 30 sh -c "pid=\$(svstat '$root/service/dbus-battery-aggregator' | sed -n 's/.*(pid \([0-9]*\)).*/\1/p'); [ -n \"\$pid\" ] && [ \"\$pid\" != '$pid_before' ]"
 check "and answers" waitfor 30 on_bus
+
+# ---- upgrade while it runs: the new bundle's loader and libraries differ too ----
+# The running daemon executes lib/ld.so and maps lib/* and bin/*: writing over them in place fails
+# ("Text file busy") or changes the pages under the running process. Each file goes to a temp name
+# next to it and is renamed into place; the old process keeps its old inodes until it restarts.
+bundle2=$tmp/dbus-battery-aggregator-test2-$arch
+"$src/scripts/make-bundle" "$daemon" "$(gcc -dumpmachine)" "$arch" "$bundle2" >/dev/null
+echo "9.9.10" > "$bundle2/VERSION"
+for f in "$bundle2"/lib/* "$bundle2/bin/dbus-battery-aggregator"; do printf '\0' >> "$f"; done  # harmless after the ELF end
+cp "$app/lib/ld.so" "$app/lib/libonly-in-old-bundle.so.1"  # a library the new bundle no longer has
+check "the old version runs before the upgrade" waitfor 30 on_bus
+pid_before=$(service_pid)
+bundle_files() { (cd "$1" && find bin lib service install.sh uninstall.sh dbus-battery-aggregator VERSION ARCH \
+    -name supervise -prune -o -type f -print | sort); }
+out=$(busybox sh "$bundle2/install.sh" --root "$root" 2>&1) || fail "upgrade while the service runs exited $?: $out"
+echo "ok: upgrade while the service runs exits 0"
+check "upgrade restarts the service" grep -q "Restarting the service" <<<"$out"
+replaced_all() {
+    local f ok=0
+    for f in $(bundle_files "$bundle2"); do cmp -s "$bundle2/$f" "$app/$f" || { echo "not replaced: $f"; ok=1; }; done
+    [ $ok = 0 ] || { echo "--- install.sh said:"; echo "$out"; }
+    return $ok
+}
+check "every file of the new bundle is in place" replaced_all
+check "the library only the old bundle had is removed" test ! -e "$app/lib/libonly-in-old-bundle.so.1"
+check "no temp file left" test -z "$(find "$app" -name supervise -prune -o -name '.*' -print)"
+check "nothing but the bundle's files and the configuration" test \
+    "$( (cd "$app" && find . -name supervise -prune -o -type f -print) | sed 's|^\./||' | sort)" = \
+    "$( (bundle_files "$bundle2"; echo dbus-battery-aggregator.ini) | sort)"
+check "upgrade kept the configuration" grep -q "device_instance = 300" "$app/dbus-battery-aggregator.ini"
+check "the new program runs" waitfor 30 sh -c "pid=\$(svstat '$root/service/dbus-battery-aggregator' | sed -n 's/.*(pid \([0-9]*\)).*/\1/p'); [ -n \"\$pid\" ] && [ \"\$pid\" != '$pid_before' ]"
+check "and answers" waitfor 30 on_bus
+pid=$(service_pid)
+check "through the new loader" test "/proc/$pid/exe" -ef "$app/lib/ld.so"
+check "with the new program and libraries, none replaced under it" \
+    sh -c "grep -q '$app/lib/libc.so' /proc/$pid/maps && grep -q '$app/bin/' /proc/$pid/maps && ! grep -q '(deleted)' /proc/$pid/maps"
 
 # ---- uninstall ----
 # It waits for supervise to exit before it removes the service directory: exit 0, nothing left.
