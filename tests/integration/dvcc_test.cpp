@@ -9,7 +9,9 @@
 #include "venus_system.h"
 
 #include <chrono>
+#include <cmath>
 #include <iostream>
+#include <optional>
 
 namespace bagg::test {
 namespace {
@@ -41,7 +43,8 @@ protected:
             << "systemcalc's controlling BMS is " << show(venus_.system("/ActiveBmsService"));
     }
 
-    // The Multi's BOL limits equal what our aggregate publishes now.
+    // The Multi's BOL limits equal what our aggregate publishes. Both are read afresh on every
+    // poll, so a limit of ours that is still settling is not taken for a wrong one.
     void expectMultiHasOurLimits()
     {
         struct Pair {
@@ -52,12 +55,19 @@ protected:
         for (const Pair& p : {Pair{"/Info/MaxChargeVoltage", "MaxChargeVoltage", false},
                               Pair{"/Info/MaxChargeCurrent", "MaxChargeCurrent", true},
                               Pair{"/Info/MaxDischargeCurrent", "MaxDischargeCurrent", false}}) {
-            const auto ours = asNumber(aggregateValue(p.ours));
-            ASSERT_TRUE(ours.has_value()) << p.ours << " is not a number";
-            const double expected = p.rounded ? dvccRound(*ours) : *ours;
-            EXPECT_TRUE(venus_.waitMultiLimit(p.bol, expected))
-                << "the Multi's " << p.bol << " is " << show(venus_.multiLimit(p.bol)) << ", ours " << *ours
-                << " (expected " << expected << ")";
+            auto expected = [&]() -> std::optional<double> {
+                const auto ours = asNumber(aggregateValue(p.ours));
+                if (ours && p.rounded) return dvccRound(*ours);
+                return ours;
+            };
+            const bool equal = client_.waitFor(
+                [&] {
+                    const auto e = expected();
+                    return e && asNumber(venus_.multiLimit(p.bol)) == e;
+                },
+                kDvccBound);
+            EXPECT_TRUE(equal) << "the Multi's " << p.bol << " is " << show(venus_.multiLimit(p.bol)) << ", our "
+                               << p.ours << " " << show(aggregateValue(p.ours));
         }
     }
 };
@@ -95,18 +105,20 @@ TEST_F(Dvcc, ImbalanceStepLowersTheMultisChargeCurrentWithinOneDvccPeriod)
     startSim({"--packs", "3", "--soc", "70,80,90", "--no-drift"});
     ASSERT_NO_FATAL_FAILURE(startAndSelectAggregate(3));
     expectMultiHasOurLimits();
-    const double before = *asNumber(aggregateValue("/Info/MaxChargeCurrent"));
+    auto ours = [&] { return asNumber(aggregateValue("/Info/MaxChargeCurrent")).value_or(std::nan("")); };
+    const double before = ours();
 
     // Pack 1 from 70 to 65 % SOC: a wider spread, so a lower CCL.
     ASSERT_EQ(client_.setValue(sim(1), "/Soc", sdbus::Variant(65.0)), 0);
-    ASSERT_TRUE(client_.waitFor([&] { return asNumber(aggregateValue("/Info/MaxChargeCurrent")) != before; }));
+    ASSERT_TRUE(client_.waitFor([&] { return ours() != before; }));
     const auto changed = Clock::now();
-    const double after = *asNumber(aggregateValue("/Info/MaxChargeCurrent"));
-    ASSERT_LT(after, before) << "the step must lower our CCL";
-
-    ASSERT_TRUE(venus_.waitMultiLimit("MaxChargeCurrent", dvccRound(after)))
-        << "the Multi's MaxChargeCurrent stayed " << show(venus_.multiLimit("MaxChargeCurrent"));
+    const bool followed = client_.waitFor(
+        [&] { return asNumber(venus_.multiLimit("MaxChargeCurrent")) == dvccRound(ours()); }, kDvccBound);
     const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - changed);
+    ASSERT_TRUE(followed) << "the Multi's MaxChargeCurrent stayed " << show(venus_.multiLimit("MaxChargeCurrent"))
+                          << ", ours is " << ours();
+    const double after = ours();
+    ASSERT_LT(after, before) << "the step must lower our CCL";
     std::cout << "CCL " << before << " -> " << after << " A reached the Multi after " << latency.count() << " ms\n";
     RecordProperty("latency_ms", static_cast<int>(latency.count()));
     // One DVCC period, plus 1 s for the D-Bus round trips and a late timer on a loaded machine.
