@@ -7,9 +7,13 @@ VeDbusService as mk2-dbus publishes a Multi with a BOL frame.
                                       [--velib DIR]
 
 What systemcalc needs from it (delegates/multi.py, delegates/dvcc.py, dbus_systemcalc.py at the
-snapshot in ../shared/venus) and why:
+snapshot in ../shared/venus) and why. Strictly needed for the BOL writes are only /DeviceInstance
+and the writable /BatteryOperationalLimits/* (checked by hand with a service of just those); the
+rest is what systemcalc reads from a real Multi and what makes it count as the connected one:
 - /DeviceInstance: the DbusMonitor scan ignores a service without it.
-- /Connected = 1: multi.py selects only a connected Multi (Multi.multi, Multi.vebus_service).
+- /Connected = 1: multi.py's connected Multi (/VebusService, /Dc/0/MaxChargeCurrent writes,
+  /Dc/Vebus/*). dvcc.py writes the BOL limits to multi.py's vebus_service, which need not be
+  connected: without /Connected they are still written.
 - /Interfaces/Mk2/Connection not starting with /dev/ttyUSB: on a GX with an onboard MK3
   (ve_utils.get_product_id() not C009/C00D/C010/C003) only an "onboard" Multi is selected. On a PC
   the product id is C003 (generic) and the lowest instance wins; this value works on both.
@@ -28,8 +32,8 @@ snapshot in ../shared/venus) and why:
 - /Ac/ActiveIn/Connected, /Hub/ChargeVoltage: used for feed-in (ESS) and solar charge voltage;
   /Hub/ChargeVoltage stays invalid (no ESS or hub assistant), else it takes part in the solar
   charge voltage.
-- /Soc (writable): vebussocwriter.py writes the battery SOC into it (only with a hub-2 assistant
-  or once /Devices/0/Assistants is known; left invalid here).
+- /Soc (writable): vebussocwriter.py writes the battery SOC into it only when /Hub2 or
+  /Devices/0/Assistants is published; neither is here, so it stays invalid.
 Deliberately absent: /Bms/BmsType (2 = VE.Bus BMS would replace the CCL with 0 or 10000),
 /Hub4/AssistantId (5 = ESS), /ExtraBatteryCurrent (makes the Multi a battery monitor candidate).
 
