@@ -198,10 +198,11 @@ void VenusSystem::printLogs(std::ostream& os) const
     for (const auto& s : services_) os << "---- " << s.name << " log:\n" << s.process->log();
 }
 
+// The latest process of that name: a stand-in may be stopped and started again (a driver restart).
 VenusSystem::Service* VenusSystem::find(const std::string& name)
 {
-    for (auto& s : services_)
-        if (s.name == name) return &s;
+    for (auto it = services_.rbegin(); it != services_.rend(); ++it)
+        if (it->name == name) return &*it;
     return nullptr;
 }
 
