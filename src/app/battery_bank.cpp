@@ -6,11 +6,13 @@
 
 namespace bagg {
 
-BatteryBank::BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const Config& config, std::string ownName,
-                         std::function<void()> onChanged, Instant started)
+BatteryBank::BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const BatteriesConfig& config,
+                         const PlausibilityConfig& plausibility, std::string ownName, std::function<void()> onChanged,
+                         Instant started)
     : loop_(loop),
       connection_(connection),
       config_(config),
+      plausibility_(plausibility),
       ownName_(std::move(ownName)),
       onChanged_(std::move(onChanged)),
       reaper_(loop, [this] { retired_.clear(); }),
@@ -24,14 +26,13 @@ BatteryBank::BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const 
 
 void BatteryBank::onAppeared(const std::string& service, const std::string& owner)
 {
-    if (service == ownName_ || isExcludedByServiceName(config_.batteries, service)) return;
+    if (service == ownName_ || isExcludedByServiceName(config_, service)) return;
     auto& reader = readers_[service];
     if (reader && reader->uniqueName() == owner) return;  // ListNames and NameOwnerChanged both told us
     if (reader) retired_.push_back(std::move(reader));
     spdlog::info("battery {} appeared ({})", service, owner);
-    const LivenessConfig liveness{fromSeconds(config_.batteries.livenessInterval), fromSeconds(config_.batteries.livenessTimeout)};
-    reader = std::make_unique<PackReader>(loop_, connection_, service, owner, config_.aggregation.plausibility, liveness,
-                                          onChanged_);
+    reader = std::make_unique<PackReader>(loop_, connection_, service, owner, plausibility_,
+                                          LivenessConfig{config_.livenessInterval, config_.livenessTimeout}, onChanged_);
     reaper_.trigger();
     onChanged_();
 }
@@ -56,7 +57,7 @@ const HealthAssessment& BatteryBank::assess(Instant now)
     std::map<std::string, std::pair<PackHealth, std::optional<PackPresence>>> before;
     for (const auto& p : assessment_.packs) before[p.service + "\n" + p.label] = {p.health, p.presence};
 
-    assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_.batteries, memory_, now);
+    assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_, memory_, now);
 
     // Log what changed: a pack's health or how it counts.
     for (const auto& p : assessment_.packs) {

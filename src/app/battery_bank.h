@@ -33,8 +33,9 @@ class BatteryBank {
 public:
     // ownName: our own service, never read. onChanged: something that feeds the aggregate changed.
     // started: the daemon's start, from which remembered packs have their grace.
-    BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const Config& config, std::string ownName,
-                std::function<void()> onChanged, Instant started);
+    BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const BatteriesConfig& config,
+                const PlausibilityConfig& plausibility, std::string ownName, std::function<void()> onChanged,
+                Instant started);
     BatteryBank(const BatteryBank&) = delete;
     BatteryBank& operator=(const BatteryBank&) = delete;
 
@@ -56,7 +57,8 @@ private:
 
     EventLoop& loop_;
     sdbus::IConnection& connection_;
-    const Config& config_;
+    const BatteriesConfig& config_;
+    const PlausibilityConfig& plausibility_;
     std::string ownName_;
     std::function<void()> onChanged_;
     std::map<std::string, std::unique_ptr<PackReader>> readers_;  // services on the bus

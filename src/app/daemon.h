@@ -1,16 +1,21 @@
 #pragma once
-// The running service: one sd-event loop, one bus connection, the battery readers feeding the
-// pure core, and the aggregate published as com.victronenergy.battery.aggregate.
+// The running service, wired together: one sd-event loop, one bus connection, the battery readers
+// feeding the pure core, and the aggregate published as com.victronenergy.battery.aggregate.
+// What is left here is the construction order and recompute(); each other job has its own file:
+// battery_bank (the packs on the bus), device_settings (instance and CustomName),
+// aggregate_service (our paths), state_file (what survives a restart), watchdog.
 
 #include "aggregate_service.h"
 #include "battery_bank.h"
 #include "device_settings.h"
 #include "state_file.h"
+#include "watchdog.h"
 
 #include "bagg/config/config.h"
 #include "bagg/core/aggregate.h"
 #include "dbus/bus_dispatcher.h"
 #include "dbus/busitem_exporter.h"
+#include "event/coalescing_event.h"
 #include "event/event_loop.h"
 
 #include <sdbus-c++/IConnection.h>
@@ -24,7 +29,6 @@ namespace bagg {
 class Daemon {
 public:
     explicit Daemon(Config config);
-    ~Daemon();
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
 
@@ -33,13 +37,7 @@ public:
 
 private:
     void recompute();
-    void scheduleRecompute();
-    void heartbeat();
-    void loadRuntimeState();
-    void persistState();
-    void maybeClaimName(bool readyToPublish);
-    bool onCustomName(const std::string& name);
-    void onForgetMissing();
+    void claimNameWhenReady(bool readyToPublish);
     void stop(int code);
 
     Config config_;
@@ -48,24 +46,18 @@ private:
     BusDispatcher dispatcher_;
     BusItemExporter exporter_;
     AggregateService service_;
-    AggregatorState state_;
-    TimerEvent recomputeTimer_;  // a change within recompute_delay of the last recompute
-    DeferEvent recomputeNow_;    // a change after a quiet spell: once the loop has drained the bus
+    StateFile stateFile_;
+    AggregatorState memory_;
+    CoalescingEvent recompute_;
     Instant started_;
     BatteryBank bank_;
     DeviceSettings deviceSettings_;
-    TimerEvent heartbeat_;
-    Instant lastPublished_{0};
-    Instant lastRecompute_{0};
-    bool settledLogged_ = false;
-    RuntimeState savedState_;
-    Instant savedAt_{0};
-    bool stateWritable_ = true;
+    Watchdog watchdog_;
     SignalEvent sigterm_;
     SignalEvent sigint_;
+    bool settledLogged_ = false;
     bool nameClaimed_ = false;
     std::optional<int> clashLoggedFor_;  // a battery service that appeared later with our instance
-    int recomputes_ = 0;
 };
 
 }  // namespace bagg

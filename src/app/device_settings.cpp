@@ -56,14 +56,14 @@ DeviceSettings::DeviceSettings(EventLoop& loop, sdbus::IConnection& connection, 
                [this] {
                    if (instance_) return;
                    spdlog::warn("no answer from {} within {} s: using device instance {}", kSettingsService,
-                                config_.settingsTimeout, config_.preferredInstance);
+                                std::chrono::duration<double>(config_.settingsTimeout).count(), config_.preferredInstance);
                    setInstance(config_.preferredInstance);
                })
 {
     if (config.deviceInstance) {
         instance_ = *config.deviceInstance;
     } else {
-        timeout_.schedule(fromSeconds(config.settingsTimeout));
+        timeout_.schedule(config.settingsTimeout);
         spdlog::info("waiting for {} to grant a device instance", kSettingsService);
     }
 }

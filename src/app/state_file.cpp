@@ -1,5 +1,9 @@
 #include "state_file.h"
 
+#include "fd_guard.h"
+
+#include <spdlog/spdlog.h>
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -124,29 +128,59 @@ std::string saveState(const std::string& path, const RuntimeState& state)
 {
     const std::string text = encodeState(state);
     const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return errnoText("cannot create", tmp);
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    const std::string writeError = written ? "" : errnoText("cannot write", tmp);
-    ::close(fd);
-    if (!written) {
-        ::unlink(tmp.c_str());
-        return writeError;
+    std::string error;
+    {
+        FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd.valid()) return errnoText("cannot create", tmp);
+        const bool written = ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                             ::fsync(fd.get()) == 0 && fd.close();
+        if (!written) error = errnoText("cannot write", tmp);
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string e = errnoText("cannot replace", path);
+    if (error.empty() && ::rename(tmp.c_str(), path.c_str()) != 0) error = errnoText("cannot replace", path);
+    if (!error.empty()) {
         ::unlink(tmp.c_str());
-        return e;
+        return error;
     }
     // The rename itself must reach the disk too.
     const auto slash = path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    FdGuard dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dirFd.valid()) ::fsync(dirFd.get());
     return {};
+}
+
+StateFile::StateFile(std::string path) : path_(std::move(path)) {}
+
+RuntimeState StateFile::load(Instant now)
+{
+    savedAt_ = now;
+    if (path_.empty()) return saved_;
+    const StateLoad load = loadState(path_);
+    if (!load.problem.empty())
+        spdlog::error("state file {}: {}; starting from the safe default (balanced band, re-entered at once if the "
+                      "spread says otherwise; no pack remembered)", path_, load.problem);
+    else if (!load.missing)
+        spdlog::info("state from {}: imbalance band {}, {} pack(s) remembered", path_,
+                     static_cast<int>(load.state.imbalanceBand), load.state.knownPacks.size());
+    saved_ = load.state;
+    // A damaged file is replaced by the default at once.
+    if (!load.problem.empty()) write(saved_);
+    return saved_;
+}
+
+void StateFile::save(const RuntimeState& now, Instant at)
+{
+    if (path_.empty() || !stateSaveDue(saved_, now, at - savedAt_)) return;
+    saved_ = now;
+    savedAt_ = at;
+    write(now);
+}
+
+void StateFile::write(const RuntimeState& state)
+{
+    const auto error = saveState(path_, state);
+    if (!error.empty() && writable_) spdlog::warn("run-time state not kept: {}", error);
+    writable_ = error.empty();
 }
 
 }  // namespace bagg

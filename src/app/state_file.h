@@ -50,4 +50,25 @@ std::string encodeState(const RuntimeState& state);
 bool stateSaveDue(const RuntimeState& saved, const RuntimeState& now, Instant sinceSaved);
 inline constexpr auto kChargeVoltageSavePeriod = std::chrono::minutes(10);
 
+// The daemon's state file (as MPD's StateFile): loaded once at start, saved when worth it, and a
+// problem logged once while it lasts (a read-only /data must not fill the log).
+class StateFile {
+public:
+    explicit StateFile(std::string path);  // empty: keep nothing
+    StateFile(const StateFile&) = delete;
+    StateFile& operator=(const StateFile&) = delete;
+
+    // The saved state, or the safe default (missing file, or damaged: reported and replaced).
+    RuntimeState load(Instant now);
+    void save(const RuntimeState& state, Instant now);  // when stateSaveDue()
+
+private:
+    void write(const RuntimeState& state);
+
+    std::string path_;
+    RuntimeState saved_;
+    Instant savedAt_{0};
+    bool writable_ = true;
+};
+
 }  // namespace bagg

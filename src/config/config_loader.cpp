@@ -145,8 +145,9 @@ void crossCheck(ParseContext& ctx)
                           *c.aggregation.nominalChargeCurrent));
     check(c.batteries.livenessTimeout < c.batteries.livenessInterval, keyName("batteries", "liveness_interval"),
           keyName("batteries", "liveness_timeout"),
-          fmt::format("liveness_timeout {:g} s must be shorter than liveness_interval {:g} s", c.batteries.livenessTimeout,
-                      c.batteries.livenessInterval));
+          fmt::format("liveness_timeout {:g} s must be shorter than liveness_interval {:g} s",
+                      std::chrono::duration<double>(c.batteries.livenessTimeout).count(),
+                      std::chrono::duration<double>(c.batteries.livenessInterval).count()));
     if (!c.batteries.include.empty())
         for (const auto& name : c.batteries.include)
             for (const auto& ex : c.batteries.exclude)

@@ -59,6 +59,22 @@ KeySpec number(std::string_view section, std::string_view name, double lo, doubl
             [=](const Config& c) { return printNumber(at(c), unit); }};
 }
 
+// Seconds in the file, a Duration in Config (as systemd's config_parse_sec and MPD's GetDuration):
+// parsed once here, so no component converts seconds itself.
+template <typename Access>
+KeySpec duration(std::string_view section, std::string_view name, double lo, double hi, Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                double seconds = 0;
+                auto err = parseNumber(value, lo, hi, "s", seconds);
+                if (!err.empty()) return err;
+                at(c) = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+                return {};
+            },
+            [=](const Config& c) { return printNumber(std::chrono::duration<double>(at(c)).count(), "s"); }};
+}
+
 // "auto" (absent) or a number.
 template <typename Access>
 KeySpec optionalNumber(std::string_view section, std::string_view name, double lo, double hi, std::string_view unit,
@@ -247,17 +263,17 @@ std::vector<KeySpec> buildSchema()
         deviceInstance(),
         wholeNumber("service", "preferred_instance", 0, 999, [](auto& c) -> auto& { return c.service.preferredInstance; }),
         boolean("service", "per_leaf_signals", &ServiceConfig::perLeafSignals),
-        number("service", "settings_timeout", 1, 600, "s", [](auto& c) -> auto& { return c.service.settingsTimeout; }),
-        number("service", "recompute_delay", 0, 0.1, "s", [](auto& c) -> auto& { return c.service.recomputeDelay; }),
-        number("service", "watchdog_timeout", 2, 600, "s", [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
+        duration("service", "settings_timeout", 1, 600, [](auto& c) -> auto& { return c.service.settingsTimeout; }),
+        duration("service", "recompute_delay", 0, 0.1, [](auto& c) -> auto& { return c.service.recomputeDelay; }),
+        duration("service", "watchdog_timeout", 2, 600, [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
         text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 
         stringList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),
         stringList("batteries", "include", [](auto& c) -> auto& { return c.batteries.include; }),
         wholeNumber("batteries", "expected_packs", 0, 64, [](auto& c) -> auto& { return c.aggregation.expectedPacks; }),
-        number("batteries", "reconnect_grace", 0, 3600, "s", [](auto& c) -> auto& { return c.batteries.reconnectGrace; }),
-        number("batteries", "liveness_interval", 0.1, 3600, "s", [](auto& c) -> auto& { return c.batteries.livenessInterval; }),
-        number("batteries", "liveness_timeout", 0.05, 60, "s", [](auto& c) -> auto& { return c.batteries.livenessTimeout; }),
+        duration("batteries", "reconnect_grace", 0, 3600, [](auto& c) -> auto& { return c.batteries.reconnectGrace; }),
+        duration("batteries", "liveness_interval", 0.1, 3600, [](auto& c) -> auto& { return c.batteries.livenessInterval; }),
+        duration("batteries", "liveness_timeout", 0.05, 60, [](auto& c) -> auto& { return c.batteries.livenessTimeout; }),
 
         stringList("roles", "pack", [](auto& c) -> auto& { return c.batteries.roles.pack; }),
         stringList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),

@@ -14,12 +14,6 @@ struct signalfd_siginfo;
 
 namespace bagg {
 
-// Seconds as the configuration gives them, in the loop's unit.
-inline std::chrono::microseconds fromSeconds(double seconds)
-{
-    return std::chrono::microseconds(static_cast<long long>(seconds * 1e6));
-}
-
 struct SdEventSourceDeleter {
     void operator()(sd_event_source* s) const;
 };

@@ -9,8 +9,6 @@ namespace {
 
 using Record = HealthMemory::Record;
 
-Instant seconds(double s) { return std::chrono::duration_cast<Instant>(std::chrono::duration<double>(s)); }
-
 // What the aggregate cannot do without: a pack lacking them is `invalid`, and held.
 bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
 
@@ -122,7 +120,7 @@ std::string_view presenceName(PackPresence p)
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
                               const BatteriesConfig& config, HealthMemory& m, Instant now)
 {
-    const Instant grace = seconds(config.reconnectGrace);
+    const Instant grace = config.reconnectGrace;
     HealthAssessment out;
 
     for (const auto& [service, obs] : observed) {

@@ -17,7 +17,7 @@ class Bank {
 public:
     Bank()
     {
-        config.reconnectGrace = 30;
+        config.reconnectGrace = 30s;
         memory.started = 0s;
     }
 

@@ -4,19 +4,23 @@
 
 #include "bagg/core/aggregation_config.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace bagg {
 
+// A time the file gives in seconds, parsed once (config_schema.cpp) into the event loop's unit.
+using Duration = std::chrono::microseconds;
+
 struct ServiceConfig {
     std::optional<int> deviceInstance;  // absent = "auto": ask com.victronenergy.settings
     int preferredInstance = 512;        // proposed to the settings service, and the fallback
     bool perLeafSignals = false;        // PropertiesChanged per leaf besides ItemsChanged on /
-    double settingsTimeout = 10.0;      // s to wait for the settings service before falling back
-    double recomputeDelay = 0.001;      // s: at most one recompute per this interval during a burst
-    double watchdogTimeout = 10.0;      // s without a published recompute before we exit for a restart
+    Duration settingsTimeout = std::chrono::seconds(10);  // wait for the settings service before falling back
+    Duration recomputeDelay = std::chrono::milliseconds(1);  // at most one recompute per this during a burst
+    Duration watchdogTimeout = std::chrono::seconds(10);  // without a published recompute: exit for a restart
     std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
 
@@ -29,9 +33,9 @@ struct BatteriesConfig {
     // Service names, "name:<CustomName>" or "serial:<Serial>".
     std::vector<std::string> exclude;
     std::vector<std::string> include;  // empty = every battery service
-    double reconnectGrace = 30.0;      // s a pack that left keeps its SOC in the aggregate
-    double livenessInterval = 5.0;     // s between liveness calls to each pack
-    double livenessTimeout = 2.0;      // s before a liveness call counts as failed
+    Duration reconnectGrace = std::chrono::seconds(30);  // a pack that is away is held this long
+    Duration livenessInterval = std::chrono::seconds(5);  // between liveness calls to each pack
+    Duration livenessTimeout = std::chrono::seconds(2);   // before a liveness call counts as failed
     RolesConfig roles;                 // [roles]
 };
 
