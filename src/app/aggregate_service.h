@@ -29,6 +29,8 @@ public:
     };
 
     AggregateService(BusItemExporter& exporter, int deviceInstance, Hooks hooks);
+    AggregateService(const AggregateService&) = delete;  // hands [this] callbacks to the exporter
+    AggregateService& operator=(const AggregateService&) = delete;
 
     void setDeviceInstance(int instance);
     void setCustomName(const std::string& name);

@@ -34,32 +34,33 @@ void SdEventSourceDeleter::operator()(sd_event_source* s) const
     sd_event_source_disable_unref(s);
 }
 
+void EventLoop::Deleter::operator()(sd_event* e) const { sd_event_unref(e); }
+
 EventLoop::EventLoop()
 {
-    check(sd_event_new(&event_), "sd_event_new");
+    sd_event* e = nullptr;
+    check(sd_event_new(&e), "sd_event_new");
+    event_.reset(e);
 }
 
-EventLoop::~EventLoop()
-{
-    sd_event_unref(event_);
-}
+EventLoop::~EventLoop() = default;
 
 int EventLoop::run()
 {
-    const int r = sd_event_loop(event_);
+    const int r = sd_event_loop(event_.get());
     check(r, "sd_event_loop");
     return r;
 }
 
 void EventLoop::exit(int code)
 {
-    sd_event_exit(event_, code);
+    sd_event_exit(event_.get(), code);
 }
 
 std::chrono::microseconds EventLoop::now() const
 {
     uint64_t usec = 0;
-    check(sd_event_now(event_, CLOCK_MONOTONIC, &usec), "sd_event_now");
+    check(sd_event_now(event_.get(), CLOCK_MONOTONIC, &usec), "sd_event_now");
     return std::chrono::microseconds(usec);
 }
 

@@ -30,16 +30,21 @@ public:
     int run();
     void exit(int code);
     std::chrono::microseconds now() const;  // CLOCK_MONOTONIC, cached per loop iteration
-    sd_event* raw() const { return event_; }
+    sd_event* raw() const { return event_.get(); }
 
 private:
-    sd_event* event_ = nullptr;
+    struct Deleter {
+        void operator()(sd_event* e) const;
+    };
+    std::unique_ptr<sd_event, Deleter> event_;
 };
 
 // A one-shot timer; schedule() again to re-arm. Cancelled on destruction.
 class TimerEvent {
 public:
     TimerEvent(EventLoop& loop, std::function<void()> callback);
+    TimerEvent(const TimerEvent&) = delete;  // registers `this` with sd-event: never copied nor moved
+    TimerEvent& operator=(const TimerEvent&) = delete;
     void schedule(std::chrono::microseconds delay);
     void scheduleAt(std::chrono::microseconds monotonicTime);
     void cancel();
@@ -57,6 +62,8 @@ private:
 class DeferEvent {
 public:
     DeferEvent(EventLoop& loop, std::function<void()> callback);
+    DeferEvent(const DeferEvent&) = delete;  // registers `this` with sd-event: never copied nor moved
+    DeferEvent& operator=(const DeferEvent&) = delete;
     void trigger();
 
 private:
@@ -69,6 +76,8 @@ private:
 class SignalEvent {
 public:
     SignalEvent(EventLoop& loop, int signal, std::function<void()> callback);
+    SignalEvent(const SignalEvent&) = delete;  // registers `this` with sd-event: never copied nor moved
+    SignalEvent& operator=(const SignalEvent&) = delete;
 
 private:
     static int dispatch(sd_event_source*, const ::signalfd_siginfo*, void* self);
@@ -80,6 +89,8 @@ private:
 class IoEvent {
 public:
     IoEvent(EventLoop& loop, int fd, std::uint32_t events, std::function<void(std::uint32_t revents)> callback);
+    IoEvent(const IoEvent&) = delete;  // registers `this` with sd-event: never copied nor moved
+    IoEvent& operator=(const IoEvent&) = delete;
     void setEvents(std::uint32_t events);
     void disable() noexcept;  // e.g. when the fd was closed under us
     void setPrepare(std::function<void()> prepare);
