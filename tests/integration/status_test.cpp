@@ -104,8 +104,9 @@ TEST_F(Status, MissingAggregatorGivesOneLineAndFailsFast)
     EXPECT_EQ(out, "dbus-battery-aggregator is not running: com.victronenergy.battery.aggregate is not on the bus\n");
 }
 
-// Processes whose environment points at a demo's private bus.
-std::vector<int> demoProcesses()
+// Processes whose environment points at a demo's private bus under `tmp` (each test run gives its
+// demo a TMPDIR of its own, so that demos of suites running side by side are not counted).
+std::vector<int> demoProcesses(const std::string& tmp)
 {
     std::vector<int> pids;
     DIR* proc = opendir("/proc");
@@ -115,48 +116,50 @@ std::vector<int> demoProcesses()
         std::ifstream env("/proc/" + std::string(e->d_name) + "/environ");
         std::stringstream s;
         s << env.rdbuf();
-        if (s.str().find("DBUS_SYSTEM_BUS_ADDRESS=unix:path=/tmp/bagg-demo.") != std::string::npos) pids.push_back(pid);
+        if (s.str().find("DBUS_SYSTEM_BUS_ADDRESS=unix:path=" + tmp + "/bagg-demo.") != std::string::npos)
+            pids.push_back(pid);
     }
     closedir(proc);
     return pids;
 }
 
-std::size_t demoTempDirs()
+std::size_t demoTempDirs(const std::string& tmp)
 {
     std::size_t n = 0;
-    DIR* tmp = opendir("/tmp");
-    while (dirent* e = readdir(tmp)) n += std::string(e->d_name).rfind("bagg-demo.", 0) == 0;
-    closedir(tmp);
+    DIR* dir = opendir(tmp.c_str());
+    while (dirent* e = readdir(dir)) n += std::string(e->d_name).rfind("bagg-demo.", 0) == 0;
+    closedir(dir);
     return n;
 }
 
-// Both runs in one test: two demos side by side would see each other's processes.
+// Both runs in one test, each with the demo's temp dir inside this test's own TMPDIR.
 TEST(Demo, RunsAndLeavesNothingBehindWhenDoneOrInterrupted)
 {
     TempDir dir;
     const std::string demo = std::string(BAGG_SOURCE_DIR) + "/scripts/demo";
     const std::string bin = daemonPath().substr(0, daemonPath().rfind('/'));
-    const std::size_t tempDirsBefore = demoTempDirs();
+    const std::string env = "TMPDIR=" + dir.path();
     {
-        ChildProcess run({"/bin/bash", demo, "--no-story", "--seconds", "2", "--bin-dir", bin}, dir.file("bounded.log"));
+        ChildProcess run({"/usr/bin/env", env, "/bin/bash", demo, "--no-story", "--seconds", "2", "--bin-dir", bin},
+                         dir.file("bounded.log"));
         const auto code = run.waitExit(60s);
         ASSERT_EQ(code, std::optional<int>(0)) << run.log();
         EXPECT_NE(run.log().find("3 pack(s) online"), std::string::npos) << run.log();
         EXPECT_NE(run.log().find("com.victronenergy.battery.sim3"), std::string::npos);
-        EXPECT_TRUE(demoProcesses().empty());
+        EXPECT_TRUE(demoProcesses(dir.path()).empty());
     }
     {
-        ChildProcess run({"/bin/bash", demo, "--no-story", "--bin-dir", bin}, dir.file("interrupted.log"));
+        ChildProcess run({"/usr/bin/env", env, "/bin/bash", demo, "--no-story", "--bin-dir", bin}, dir.file("interrupted.log"));
         const auto deadline = std::chrono::steady_clock::now() + 30s;
         while (run.log().find("pack(s) online") == std::string::npos && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(50ms);
         ASSERT_NE(run.log().find("pack(s) online"), std::string::npos) << run.log();
-        ASSERT_FALSE(demoProcesses().empty());
+        ASSERT_FALSE(demoProcesses(dir.path()).empty());
         const auto code = run.stop(SIGINT, 10s);
         ASSERT_TRUE(code.has_value()) << "demo did not stop on Ctrl-C";
-        EXPECT_TRUE(demoProcesses().empty()) << "left processes behind";
+        EXPECT_TRUE(demoProcesses(dir.path()).empty()) << "left processes behind";
     }
-    EXPECT_EQ(demoTempDirs(), tempDirsBefore) << "left its temp dir behind";
+    EXPECT_EQ(demoTempDirs(dir.path()), 0u) << "left its temp dir behind";
 }
 
 }  // namespace
