@@ -100,13 +100,17 @@ void nobodyOnline(const BankView& bank, AggregatorState& state, ChargeLimits& ou
         return;
     }
     out.chargeLimitation = fmt::format("no BMS online ({} reconnecting)", bank.held);
-    if (state.lastVouchedDcl && *state.lastVouchedDcl > 0.0) {
-        out.maxDischargeCurrent = state.lastVouchedDcl;
-        out.dischargeLimitation =
-            fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held", bank.held, *state.lastVouchedDcl);
-    } else {
-        out.dischargeLimitation = out.chargeLimitation;
-    }
+    // No more than the held packs say together now (one back on the bus may say less, or block).
+    double stillVouched = 0.0;
+    for (const auto* p : bank.counted)
+        if (p->presence == PackPresence::Held && p->get(Quantity::AllowToDischarge).value_or(1.0) != 0.0 &&
+            p->get(Quantity::ModulesBlockingDischarge).value_or(0.0) <= 0.0)
+            stillVouched += std::max(0.0, p->get(Quantity::DischargeCurrentLimit).value_or(0.0));
+    const double heldDcl = std::min(state.lastVouchedDcl.value_or(0.0), stillVouched);
+    out.maxDischargeCurrent = heldDcl;
+    out.dischargeLimitation = heldDcl > 0.0 ? fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held",
+                                                          bank.held, heldDcl)
+                                            : out.chargeLimitation;
 }
 
 }  // namespace

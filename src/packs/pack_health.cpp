@@ -80,10 +80,22 @@ std::optional<PackPresence> awayPresence(Record& r, const PackObservation* obs, 
     return PackPresence::Missing;
 }
 
-PackSnapshot bankEntry(const Record& r, const std::string& service, const std::string& label, PackPresence presence)
+// A held pack's limits never count, but one still on the bus may say less than it did: its BMS now
+// publishes a lower limit, or blocks. Those only ever lower what is held (aggregate.h), so they
+// replace the values of its last online moment; what it does not publish now keeps those.
+void takeLowerLimits(PackSnapshot& held, const PackSnapshot& now)
+{
+    for (Quantity q : {Quantity::ChargeCurrentLimit, Quantity::DischargeCurrentLimit, Quantity::AllowToCharge,
+                       Quantity::AllowToDischarge, Quantity::ModulesBlockingCharge, Quantity::ModulesBlockingDischarge})
+        if (const auto& v = now.get(q)) held.get(q) = v;
+}
+
+PackSnapshot bankEntry(const Record& r, const PackObservation* obs, const std::string& service,
+                       const std::string& label, PackPresence presence)
 {
     PackSnapshot s;
     if (r.lastOnline) s = *r.lastOnline;
+    if (presence == PackPresence::Held && obs && obs->read) takeLowerLimits(s, obs->state->snapshot());
     s.service = service;
     if (!label.empty()) s.label = label;
     s.presence = presence;
@@ -186,7 +198,10 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         v.role = r.role;
         v.roleReason = r.roleReason;
         v.presence = r.presence;
-        if (r.presence) out.bank.push_back(bankEntry(r, service, v.label, *r.presence));
+        const auto found = observed.find(service);
+        if (r.presence)
+            out.bank.push_back(bankEntry(r, found == observed.end() ? nullptr : &found->second, service, v.label,
+                                         *r.presence));
         out.packs.push_back(std::move(v));
     }
 
@@ -206,7 +221,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         v.roleReason = "remembered from an earlier run";
         if (waited) {
             v.presence = PackPresence::Missing;
-            out.bank.push_back(bankEntry(Record{}, "", k.label, PackPresence::Missing));
+            out.bank.push_back(bankEntry(Record{}, nullptr, "", k.label, PackPresence::Missing));
         }
         out.packs.push_back(std::move(v));
     }

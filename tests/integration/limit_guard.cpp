@@ -83,10 +83,15 @@ void LimitGuard::readAll(const std::string& unique)
     pending_.push_back(std::move(proxy));
 }
 
+// A limit that turns invalid keeps the pack's last valid one: the daemon may hold a pack whose
+// values turned invalid (issue 11 rule 3) at what it last said. Looser, never a false alarm.
 void LimitGuard::apply(Pack& pack, const std::string& path, const Value& value)
 {
-    if (path == "/Info/MaxChargeCurrent") pack.ccl = limitOf(value);
-    else if (path == "/Info/MaxDischargeCurrent") pack.dcl = limitOf(value);
+    if (path == "/Info/MaxChargeCurrent") {
+        if (const auto l = limitOf(value)) pack.ccl = l;
+    } else if (path == "/Info/MaxDischargeCurrent") {
+        if (const auto l = limitOf(value)) pack.dcl = l;
+    }
     else if (path == "/Io/AllowToCharge") pack.allowCharge = asNumber(value).value_or(1.0) != 0.0;
     else if (path == "/Io/AllowToDischarge") pack.allowDischarge = asNumber(value).value_or(1.0) != 0.0;
 }

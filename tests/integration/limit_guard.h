@@ -3,7 +3,8 @@
 // above what the packs on the bus vouch for together at that moment. It follows every battery
 // service the way systemcalc does (its name on the bus, GetItems once, then its signals), and
 // checks each CCL/DCL the aggregate sends against the sum of the packs' own limits:
-//   - a pack that blocks (AllowTo* = 0) or publishes no limit vouches for nothing;
+//   - a pack that blocks (AllowTo* = 0) or never published a limit vouches for nothing; one whose
+//     limit turns invalid keeps its last valid one (the daemon may hold it at that);
 //   - a pack not read yet counts as unbounded (no false alarm while the guard catches up);
 //   - a value is checked against the highest bound of the last kInFlight (a publish may have been
 //     computed just before a pack's drop reached the guard);

@@ -130,6 +130,27 @@ TEST(PackHealth, EveryWayOfBeingAwayIsHeld)
     }
 }
 
+// A held pack's limits never count up, but one still on the bus that now says less is taken at
+// its word: its lower DCL, its block. What it does not publish now keeps its last online value.
+TEST(PackHealth, AHeldPackStillOnTheBusPassesOnLowerLimits)
+{
+    Bank bank;
+    auto& a = bank.add("A", 60);
+    Bank::set(a, "/Info/MaxDischargeCurrent", 100.0);
+    bank.at(0s);
+    Bank::set(a, "/Soc", Invalid{});
+    Bank::set(a, "/Info/MaxDischargeCurrent", 20.0);
+    Bank::set(a, "/Io/AllowToCharge", std::int64_t{0});
+    Bank::set(a, "/Info/MaxChargeCurrent", Invalid{});
+    const auto h = bank.at(1s);
+    ASSERT_EQ(presence(h, "A"), PackPresence::Held);
+    const auto* held = inBank(h, "A");
+    EXPECT_EQ(held->get(Quantity::Soc), 60.0) << "its SOC is the held one";
+    EXPECT_EQ(held->get(Quantity::DischargeCurrentLimit), 20.0) << "what it says now";
+    EXPECT_EQ(held->get(Quantity::AllowToCharge), 0.0);
+    EXPECT_EQ(held->get(Quantity::ChargeCurrentLimit), 50.0) << "not published now: its last online value";
+}
+
 // Issue 11 rule 3, second input: three packs held at SOC 80 come back, still unread (or reading
 // invalid values while their driver starts), 13 s into a 30 s grace: still held.
 TEST(PackHealth, PacksBackButUnreadKeepTheirHold)

@@ -82,6 +82,21 @@ TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
     EXPECT_EQ(r.allowToDischarge, 1);
     expectNear(r.soc, 80, "soc held");
 
+    // Never more than the held packs still say: one back on the bus with a lower DCL lowers it, one
+    // that blocks stops it.
+    for (auto& p : bank) p.presence = PackPresence::Held;
+    bank[0].with(Quantity::DischargeCurrentLimit, 10);
+    bank[1].with(Quantity::DischargeCurrentLimit, 40);
+    expectNear(aggregate(bank, cfg, state, 3s).maxDischargeCurrent, 150, "min(last vouched 200, 10 + 40 + 100)");
+    bank[0].with(Quantity::DischargeCurrentLimit, 0);
+    bank[1].with(Quantity::DischargeCurrentLimit, 0).with(Quantity::AllowToDischarge, 0);
+    expectNear(aggregate(bank, cfg, state, 4s).maxDischargeCurrent, 100, "only C still vouches");
+    bank[2].with(Quantity::AllowToDischarge, 0);
+    r = aggregate(bank, cfg, state, 5s);
+    expectNear(r.maxDischargeCurrent, 0, "every held pack blocks");
+    EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting)");
+    for (auto& p : bank) p.with(Quantity::DischargeCurrentLimit, 100).with(Quantity::AllowToDischarge, 1);
+
     // The grace is over and nobody is back: 0.
     for (auto& p : bank) p.presence = PackPresence::Missing;
     r = aggregate(bank, cfg, state, 40s);
