@@ -25,7 +25,11 @@ Daemon::Daemon(Config config)
                         spdlog::warn("settings service absent: custom name '{}' is not persisted", name);
                     return true;
                 },
-                [](const std::string& level) { return setLogLevel(level); },
+                [](const std::string& name) {
+                    const auto level = logLevelFromName(name);
+                    if (level) setLogLevel(*level);
+                    return level.has_value();
+                },
                 [this] {
                     const auto forgotten = bank_.forgetMissing();
                     if (forgotten.empty()) spdlog::info("forget missing packs: none is missing");
@@ -50,7 +54,7 @@ Daemon::Daemon(Config config)
       sigterm_(loop_, SIGTERM, [this] { stop(0); }),
       sigint_(loop_, SIGINT, [this] { stop(0); })
 {
-    exporter_.set("/LogLevel", config_.logging.level);
+    exporter_.set("/LogLevel", std::string(logLevelName(config_.logging.level)));
     exporter_.setBeforeRead([this] { service_.updatePackValues(bank_.entries()); });
     const RuntimeState saved = stateFile_.load(started_);
     memory_.imbalance.spreadBand = saved.imbalanceBand;

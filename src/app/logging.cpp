@@ -6,7 +6,7 @@
 
 namespace bagg {
 
-void setupLogging(const std::string& level)
+void setupLogging(LogLevel level)
 {
     auto logger = spdlog::stderr_color_st("dbus-battery-aggregator");
     if (isatty(STDERR_FILENO)) logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-7l%$ %v");
@@ -15,16 +15,14 @@ void setupLogging(const std::string& level)
     setLogLevel(level);
 }
 
-bool setLogLevel(const std::string& level)
+void setLogLevel(LogLevel level)
 {
-    spdlog::level::level_enum l;
-    if (level == "debug") l = spdlog::level::debug;
-    else if (level == "info") l = spdlog::level::info;
-    else if (level == "warning") l = spdlog::level::warn;
-    else if (level == "error") l = spdlog::level::err;
-    else return false;
-    spdlog::set_level(l);
-    return true;
+    switch (level) {
+    case LogLevel::Debug: spdlog::set_level(spdlog::level::debug); break;
+    case LogLevel::Info: spdlog::set_level(spdlog::level::info); break;
+    case LogLevel::Warning: spdlog::set_level(spdlog::level::warn); break;
+    case LogLevel::Error: spdlog::set_level(spdlog::level::err); break;
+    }
 }
 
 }  // namespace bagg

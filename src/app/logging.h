@@ -2,12 +2,11 @@
 // spdlog to stderr: with timestamps on a terminal, without them under daemontools (multilog
 // stamps every line itself).
 
-#include <string>
+#include "bagg/config/config.h"
 
 namespace bagg {
 
-void setupLogging(const std::string& level);
-// "debug", "info", "warning" or "error"; false for anything else (the level is then unchanged).
-bool setLogLevel(const std::string& level);
+void setupLogging(LogLevel level);
+void setLogLevel(LogLevel level);
 
 }  // namespace bagg

@@ -1,10 +1,10 @@
 #include "config_schema.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 #include <optional>
 
 namespace bagg {
@@ -18,17 +18,7 @@ std::string trim(std::string_view s)
     return std::string(s.substr(b, e - b + 1));
 }
 
-// Strict: the whole text must be one finite number; "12A", "", "nan" are refused.
-std::optional<double> toNumber(std::string_view text)
-{
-    const std::string s = trim(text);
-    if (s.empty()) return std::nullopt;
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(s.c_str(), &end);
-    if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
+std::optional<double> toNumber(std::string_view text) { return parseStrictNumber(trim(text)); }
 
 std::string rangeText(double lo, double hi, std::string_view unit)
 {
@@ -238,19 +228,6 @@ KeySpec deviceInstance()
             }};
 }
 
-KeySpec logLevel()
-{
-    return {"logging", "level",
-            [](std::string_view value, Config& c) -> std::string {
-                const std::string v = trim(value);
-                if (v != "debug" && v != "info" && v != "warning" && v != "error")
-                    return fmt::format("'{}' is not one of: debug, info, warning, error", v);
-                c.logging.level = v;
-                return {};
-            },
-            [](const Config& c) { return c.logging.level; }};
-}
-
 const std::vector<std::pair<std::string_view, BlockedPackPolicy>> kBlockedPolicies = {
     {"stop", BlockedPackPolicy::Stop}, {"exclude", BlockedPackPolicy::Exclude}};
 const std::vector<std::pair<std::string_view, std::optional<BlockedPackPolicy>>> kBlockedPoliciesOrAuto = {
@@ -323,7 +300,8 @@ std::vector<KeySpec> buildSchema()
         number("plausibility", "max_capacity", 1, 10000000, "Ah", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCapacity; }),
         number("plausibility", "max_count", 1, 100000, "", [](auto& c) -> auto& { return c.aggregation.plausibility.maxCount; }),
 
-        logLevel(),
+        choice<LogLevel>("logging", "level", {std::begin(kLogLevels), std::end(kLogLevels)},
+                         [](auto& c) -> auto& { return c.logging.level; }),
     };
 }
 

@@ -1,5 +1,7 @@
 #include "busitem_codec.h"
 
+#include "busitem_types.h"
+
 namespace bagg {
 
 sdbus::Variant toVariant(const Value& v)
@@ -13,21 +15,9 @@ sdbus::Variant toVariant(const Value& v)
 Decoded fromVariant(const sdbus::Variant& v)
 {
     const std::string type = v.peekValueType();
-    if (type.size() == 1) {
-        switch (type[0]) {
-        case 'd': return {v.get<double>(), true};
-        case 'i': return {std::int64_t{v.get<std::int32_t>()}, true};
-        case 'u': return {std::int64_t{v.get<std::uint32_t>()}, true};
-        case 'x': return {std::int64_t{v.get<std::int64_t>()}, true};
-        case 't': return {static_cast<std::int64_t>(v.get<std::uint64_t>()), true};
-        case 'n': return {std::int64_t{v.get<std::int16_t>()}, true};
-        case 'q': return {std::int64_t{v.get<std::uint16_t>()}, true};
-        case 'y': return {std::int64_t{v.get<std::uint8_t>()}, true};
-        case 'b': return {std::int64_t{v.get<bool>() ? 1 : 0}, true};
-        case 's': return {v.get<std::string>(), true};
-        default: break;
-        }
-    }
+    if (type.size() == 1)
+        if (auto value = decodeBasic(type[0], [&v](auto t) { return v.get<typename decltype(t)::type>(); }))
+            return {std::move(*value), true};
     // Invalid is an empty int32 array; velib also sends empty arrays of other types for it.
     if (type == "ai") return {Invalid{}, v.get<std::vector<std::int32_t>>().empty()};
     return {Invalid{}, false};

@@ -9,9 +9,10 @@
 namespace bagg {
 namespace {
 
-// sdbus-c++ turns only sdbus::Error into an error reply; anything else must not escape into C.
+// A method call's exception as its error reply: sdbus-c++ turns only sdbus::Error into one, and
+// anything else must not escape into C.
 template <typename F>
-auto guarded(const std::string& path, F&& f) -> decltype(f())
+auto withErrorReply(const std::string& path, F&& f) -> decltype(f())
 {
     try {
         return f();
@@ -44,7 +45,7 @@ BusItemExporter::~BusItemExporter() = default;
 template <typename F>
 auto BusItemExporter::read(const std::string& path, bool seesPulled, F&& f) -> decltype(f())
 {
-    return guarded(path, [&] {
+    return withErrorReply(path, [&] {
         if (seesPulled && beforeRead_) beforeRead_();
         return f();
     });
@@ -117,7 +118,7 @@ void BusItemExporter::registerLeaf(Id id)
         return read(leaf.path, leaf.signals == Signals::Pulled, [&] { return formatText(leaf.value, leaf.format); });
     });
     object->registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, id](const sdbus::Variant& v) {
-        return guarded(leaves_[id].path, [&] { return handleSetValue(id, v); });
+        return withErrorReply(leaves_[id].path, [&] { return handleSetValue(id, v); });
     });
     object->registerSignal("PropertiesChanged")
         .onInterface(kBusItemInterface)

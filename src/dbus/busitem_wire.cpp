@@ -1,5 +1,6 @@
 #include "busitem_wire.h"
 
+#include "busitem_types.h"
 #include "raw_message.h"
 
 #include <sdbus-c++/Error.h>
@@ -7,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <type_traits>
 
 namespace bagg {
 namespace {
@@ -27,35 +29,25 @@ void enterTop(sd_bus_message* m, char type, const char* contents)
 // A variant whose contents are one basic type, entered already.
 Decoded readBasic(sd_bus_message* m, char type)
 {
-    Decoded out{Invalid{}, true};
-    union {
-        double d;
-        std::int32_t i;
-        std::uint32_t u;
-        std::int64_t x;
-        std::uint64_t t;
-        std::int16_t n;
-        std::uint16_t q;
-        std::uint8_t y;
-        int b;
-        const char* s;
-    } v{};
-    switch (type) {
-    case 'd': check(sd_bus_message_read_basic(m, 'd', &v.d), "read"); out.value = v.d; break;
-    case 'i': check(sd_bus_message_read_basic(m, 'i', &v.i), "read"); out.value = std::int64_t{v.i}; break;
-    case 'u': check(sd_bus_message_read_basic(m, 'u', &v.u), "read"); out.value = std::int64_t{v.u}; break;
-    case 'x': check(sd_bus_message_read_basic(m, 'x', &v.x), "read"); out.value = v.x; break;
-    case 't': check(sd_bus_message_read_basic(m, 't', &v.t), "read"); out.value = static_cast<std::int64_t>(v.t); break;
-    case 'n': check(sd_bus_message_read_basic(m, 'n', &v.n), "read"); out.value = std::int64_t{v.n}; break;
-    case 'q': check(sd_bus_message_read_basic(m, 'q', &v.q), "read"); out.value = std::int64_t{v.q}; break;
-    case 'y': check(sd_bus_message_read_basic(m, 'y', &v.y), "read"); out.value = std::int64_t{v.y}; break;
-    case 'b': check(sd_bus_message_read_basic(m, 'b', &v.b), "read"); out.value = std::int64_t{v.b ? 1 : 0}; break;
-    case 's': check(sd_bus_message_read_basic(m, 's', &v.s), "read"); out.value = std::string(v.s); break;
-    default:
-        check(sd_bus_message_skip(m, nullptr), "skip");
-        out.typeOk = false;
-    }
-    return out;
+    const auto value = decodeBasic(type, [m, type](auto t) {
+        using T = typename decltype(t)::type;
+        if constexpr (std::is_same_v<T, std::string>) {
+            const char* s = nullptr;
+            check(sd_bus_message_read_basic(m, type, &s), "read");
+            return std::string(s);
+        } else if constexpr (std::is_same_v<T, bool>) {
+            int b = 0;  // sd-bus reads a boolean into an int
+            check(sd_bus_message_read_basic(m, type, &b), "read");
+            return b != 0;
+        } else {
+            T v{};
+            check(sd_bus_message_read_basic(m, type, &v), "read");
+            return v;
+        }
+    });
+    if (value) return {*value, true};
+    check(sd_bus_message_skip(m, nullptr), "skip");
+    return {Invalid{}, false};
 }
 
 // One variant, positioned at it. Basic types are read; an empty `ai` is invalid; anything else is

@@ -19,9 +19,9 @@ void check(int r, const char* what)
 }
 
 // sd-event calls us from C: an exception must never unwind through it. A failing callback is
-// logged and the loop carries on, so one bad event cannot stop the service.
+// logged and the loop carries on (0: the source stays), so one bad event cannot stop the service.
 template <typename F>
-int guarded(const char* what, F&& f) noexcept
+int dispatchGuarded(const char* what, F&& f) noexcept
 {
     guardedCallback(what, std::forward<F>(f));
     return 0;
@@ -102,7 +102,7 @@ bool TimerEvent::pending() const
 
 int TimerEvent::dispatch(sd_event_source*, uint64_t, void* self)
 {
-    return guarded("timer", [self] { static_cast<TimerEvent*>(self)->callback_(); });
+    return dispatchGuarded("timer", [self] { static_cast<TimerEvent*>(self)->callback_(); });
 }
 
 // ---- DeferEvent ----
@@ -124,7 +124,7 @@ void DeferEvent::trigger()
 
 int DeferEvent::dispatch(sd_event_source*, void* self)
 {
-    return guarded("deferred", [self] { static_cast<DeferEvent*>(self)->callback_(); });
+    return dispatchGuarded("deferred", [self] { static_cast<DeferEvent*>(self)->callback_(); });
 }
 
 // ---- SignalEvent ----
@@ -142,7 +142,7 @@ SignalEvent::SignalEvent(EventLoop& loop, int signal, std::function<void()> call
 
 int SignalEvent::dispatch(sd_event_source*, const ::signalfd_siginfo*, void* self)
 {
-    return guarded("signal", [self] { static_cast<SignalEvent*>(self)->callback_(); });
+    return dispatchGuarded("signal", [self] { static_cast<SignalEvent*>(self)->callback_(); });
 }
 
 // ---- IoEvent ----
@@ -173,12 +173,12 @@ void IoEvent::setPrepare(std::function<void()> prepare)
 
 int IoEvent::dispatch(sd_event_source*, int, std::uint32_t revents, void* self)
 {
-    return guarded("io", [self, revents] { static_cast<IoEvent*>(self)->callback_(revents); });
+    return dispatchGuarded("io", [self, revents] { static_cast<IoEvent*>(self)->callback_(revents); });
 }
 
 int IoEvent::dispatchPrepare(sd_event_source*, void* self)
 {
-    return guarded("prepare", [self] { static_cast<IoEvent*>(self)->prepare_(); });
+    return dispatchGuarded("prepare", [self] { static_cast<IoEvent*>(self)->prepare_(); });
 }
 
 }  // namespace bagg

@@ -1,23 +1,13 @@
 #include "busitem_value.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
 
 namespace bagg {
 namespace {
-
-std::optional<double> parseNumber(const std::string& s)
-{
-    if (s.empty()) return std::nullopt;
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(s.c_str(), &end);
-    if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
-    return v;
-}
 
 double roundTo(double v, int decimals)
 {
@@ -42,7 +32,7 @@ std::optional<Value> coerce(const Value& v, const PathFormat& format)
         return std::nullopt;
     }
     std::optional<double> n = asNumber(v);
-    if (const auto* s = std::get_if<std::string>(&v)) n = parseNumber(*s);
+    if (const auto* s = std::get_if<std::string>(&v)) n = parseStrictNumber(*s);
     if (!n || !std::isfinite(*n)) return std::nullopt;
     if (format.kind == PathFormat::Kind::Integer) {
         if (std::fabs(*n) > 2147483647.0) return std::nullopt;

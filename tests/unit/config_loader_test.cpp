@@ -108,7 +108,7 @@ level = debug
     EXPECT_EQ(c.aggregation.imbalance.warningThreshold, 10);
     EXPECT_EQ(c.aggregation.imbalance.alarmCurrent, 50);
     EXPECT_EQ(c.aggregation.imbalance.cellAlarms, std::vector<Alarm>{Alarm::HighCellVoltage});
-    EXPECT_EQ(c.logging.level, "debug");
+    EXPECT_EQ(c.logging.level, LogLevel::Debug);
 }
 
 struct ErrorCase {
@@ -204,7 +204,7 @@ TEST(ConfigLoader, LongListsContinueOnIndentedLines)
     ASSERT_TRUE(load.ok()) << testing::PrintToString(describe(load));
     EXPECT_EQ(load.config.batteries.exclude,
               (std::vector<std::string>{"com.victronenergy.battery.ttyS5", "name:Shunt", "serial:HQ1", "serial:HQ2"}));
-    EXPECT_EQ(load.config.logging.level, "debug");
+    EXPECT_EQ(load.config.logging.level, LogLevel::Debug);
 }
 
 TEST(ConfigLoader, LongListsArePrintedOnContinuationLinesThatReadBack)

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bagg {
@@ -39,8 +41,25 @@ struct BatteriesConfig {
     RolesConfig roles;                 // [roles]
 };
 
+enum class LogLevel { Debug, Info, Warning, Error };
+// The names of the levels, in the file and on /LogLevel: the one list of them.
+inline constexpr std::pair<std::string_view, LogLevel> kLogLevels[] = {
+    {"debug", LogLevel::Debug}, {"info", LogLevel::Info}, {"warning", LogLevel::Warning}, {"error", LogLevel::Error}};
+inline std::optional<LogLevel> logLevelFromName(std::string_view name)
+{
+    for (const auto& [text, level] : kLogLevels)
+        if (text == name) return level;
+    return std::nullopt;
+}
+inline std::string_view logLevelName(LogLevel level)
+{
+    for (const auto& [text, l] : kLogLevels)
+        if (l == level) return text;
+    return "?";
+}
+
 struct LoggingConfig {
-    std::string level = "info";  // debug | info | warning | error
+    LogLevel level = LogLevel::Info;
 };
 
 struct Config {
