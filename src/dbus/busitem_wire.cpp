@@ -52,7 +52,7 @@ Decoded readBasic(sd_bus_message* m, char type)
 
 // One variant, positioned at it. Basic types are read; an empty `ai` is invalid; anything else is
 // skipped whole and flagged. The common types are tried first: entering a variant with the
-// right contents is one call, where peeking first costs as much again (callgrind).
+// right contents is one call, where peeking first costs as much again (README, Performance).
 Decoded readVariant(sd_bus_message* m)
 {
     for (const char* guess : {"d", "i"}) {
@@ -91,7 +91,7 @@ Decoded readVariant(sd_bus_message* m)
 }
 
 // Past a variant we do not need ("Text"): reading the string it nearly always holds costs about
-// half of sd_bus_message_skip() (callgrind).
+// half of sd_bus_message_skip() (README, Performance).
 void skipVariant(sd_bus_message* m)
 {
     const int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, "s");
@@ -159,7 +159,7 @@ void visitItems(sd_bus_message* m, const PathVisitor& visit)
 }
 
 // sd_bus_message_append() parses a format string on every call: the basic calls below cost about
-// a third of it (callgrind), and this runs for every published value.
+// a third of it (README, Performance), and this runs for every published value.
 void appendVariant(sd_bus_message* m, const Value& v)
 {
     if (const auto* d = std::get_if<double>(&v)) {

@@ -1,8 +1,8 @@
 #pragma once
 // BusItem signal bodies read and written straight on the sd-bus message, value by value: the one
 // reader of these bodies, for the hot paths and the rest alike. No sdbus::Variants: each is a
-// message of its own, and copying them was two thirds of the cost of a pack update and of
-// publishing (callgrind; see scripts/bench).
+// message of its own, and copying them would dominate the cost of a pack update and of publishing
+// (README, Performance).
 
 #include "busitem_codec.h"
 

@@ -1,6 +1,7 @@
 #pragma once
-// The settings the aggregation core obeys. Defaults live in config/config_schema.cpp (one table
-// for defaults, ranges, parsing and documentation); this struct only carries the values.
+// The settings the aggregation core obeys, with their defaults as member initializers. The
+// configuration schema (config/config_schema.cpp) parses and prints them with their ranges, and
+// config/dbus-battery-aggregator.ini documents them (a unit test checks that the three agree).
 
 #include "bagg/core/plausibility.h"
 #include "bagg/core/quantity.h"
