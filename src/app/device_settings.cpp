@@ -1,5 +1,7 @@
 #include "device_settings.h"
 
+#include "packs/device_instance.h"
+
 #include <spdlog/spdlog.h>
 
 namespace bagg {
@@ -9,25 +11,6 @@ namespace {
 constexpr const char* kSettingsRoot = "/Settings/Devices/dbus_battery_aggregator";
 const std::string kInstanceSetting = std::string(kSettingsRoot) + "/ClassAndVrmInstance";
 const std::string kCustomNameSetting = std::string(kSettingsRoot) + "/CustomName";
-constexpr int kMaxInstance = 999;
-
-// "battery:513" -> 513
-std::optional<int> parseInstance(const Value& v)
-{
-    const auto* s = std::get_if<std::string>(&v);
-    if (!s) return std::nullopt;
-    const auto colon = s->find(':');
-    if (colon == std::string::npos) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const int n = std::stoi(s->substr(colon + 1), &used);
-        if (used != s->size() - colon - 1 || n < 0 || n > kMaxInstance) return std::nullopt;
-        return n;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
 std::vector<SettingsClient::Setting> settingsFor(const ServiceConfig& c)
 {
     std::vector<SettingsClient::Setting> out{{kCustomNameSetting, std::string()}};
@@ -36,15 +19,6 @@ std::vector<SettingsClient::Setting> settingsFor(const ServiceConfig& c)
 }
 
 }  // namespace
-
-int firstFreeInstance(int from, const std::set<int>& taken)
-{
-    for (int i = 0; i <= kMaxInstance; ++i) {
-        const int candidate = (from + i) % (kMaxInstance + 1);
-        if (!taken.count(candidate)) return candidate;
-    }
-    return from;
-}
 
 DeviceSettings::DeviceSettings(EventLoop& loop, sdbus::IConnection& connection, const ServiceConfig& config,
                                Hooks hooks)
@@ -78,7 +52,8 @@ void DeviceSettings::setInstance(int instance)
 void DeviceSettings::onSetting(const std::string& path, const Value& value)
 {
     if (path == kInstanceSetting) {
-        if (const auto instance = parseInstance(value)) {
+        const auto* text = std::get_if<std::string>(&value);
+        if (const auto instance = text ? parseClassAndVrmInstance(*text) : std::nullopt) {
             timeout_.cancel();
             setInstance(*instance);
         } else {

@@ -51,7 +51,4 @@ private:
     TimerEvent timeout_;
 };
 
-// The lowest instance >= `from` that no other battery service publishes (0..999, wrapping).
-int firstFreeInstance(int from, const std::set<int>& taken);
-
 }  // namespace bagg
