@@ -28,6 +28,7 @@ DeviceSettings::DeviceSettings(EventLoop& loop, sdbus::IConnection& connection, 
                 [this](const std::string& path, const Value& value) { onSetting(path, value); }),
       timeout_(loop,
                [this] {
+                   timedOut_ = true;
                    if (instance_) return;
                    spdlog::warn("no answer from {} within {} s: using device instance {}", kSettingsService,
                                 std::chrono::duration<double>(config_.settingsTimeout).count(), config_.preferredInstance);
@@ -66,7 +67,7 @@ void DeviceSettings::onSetting(const std::string& path, const Value& value)
 
 bool DeviceSettings::instanceFree(const std::set<int>& taken)
 {
-    if (!instance_) return false;
+    if (!instance_ || !(config_.deviceInstance || settings_.registered() || timedOut_)) return false;
     if (!taken.count(*instance_)) return true;
     if (config_.deviceInstance) {
         if (!clashLogged_)

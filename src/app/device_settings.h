@@ -30,7 +30,9 @@ public:
 
     // Fixed in the configuration, granted by the settings service, or the fallback after the timeout.
     std::optional<int> instance() const { return instance_; }
-    // True when the instance is known and no other battery service publishes it (`taken`). When
+    // True when the instance is known (and, with a settings service, every stored setting has been
+    // read: the name is not claimed with a CustomName about to change) and no other battery service
+    // publishes it (`taken`). When
     // one does, asks the settings service for the next free one (or takes it at once without a
     // settings service) and returns false until it is granted. A fixed instance is kept: the
     // owner chose it; the clash is logged as an error.
@@ -47,6 +49,7 @@ private:
     std::optional<int> instance_;
     std::optional<int> requested_;  // asked the settings service for this free instance
     bool clashLogged_ = false;
+    bool timedOut_ = false;
     SettingsClient settings_;
     TimerEvent timeout_;
 };

@@ -33,6 +33,8 @@ void SettingsClient::onAppeared(const std::string& owner)
 {
     if (owner == owner_) return;
     owner_ = owner;
+    registered_ = false;
+    writtenSinceRegistering_.clear();
     spdlog::info("settings service is on the bus ({}); registering {} settings", owner, settings_.size());
     match_ = connection_.addMatch("type='signal',sender='" + owner +
                                       "',interface='com.victronenergy.BusItem',member='PropertiesChanged',"
@@ -93,8 +95,10 @@ void SettingsClient::onAddSettingsReply(sdbus::MethodReply& reply, const sdbus::
             spdlog::error("settings service refused {}", p);
             continue;
         }
+        if (writtenSinceRegistering_.count(p)) continue;  // ours is newer; its echo follows as a signal
         onValue_(p, fromVariant(value->second).value);
     }
+    registered_ = true;
 }
 
 void SettingsClient::onSignal(sdbus::Message& msg)
@@ -107,6 +111,7 @@ bool SettingsClient::write(const std::string& path, const Value& value)
 {
     const auto it = itemProxies_.find(path);
     if (owner_.empty() || it == itemProxies_.end()) return false;
+    if (!registered_) writtenSinceRegistering_.insert(path);
     auto call = it->second->createMethodCall(kBusItemInterface, "SetValue");
     call << toVariant(value);
     it->second->callMethod(

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ public:
     SettingsClient& operator=(const SettingsClient&) = delete;
 
     bool available() const { return !owner_.empty(); }
+    // AddSettings has been answered: every setting's stored value has been reported.
+    bool registered() const { return registered_; }
     // Asynchronous SetValue on the setting; false when the settings service is not there.
     bool write(const std::string& path, const Value& value);
 
@@ -47,6 +50,9 @@ private:
     std::vector<Setting> settings_;
     OnValue onValue_;
     std::string owner_;
+    bool registered_ = false;
+    // Written by us after AddSettings went out: the reply's value for them is older than ours.
+    std::set<std::string> writtenSinceRegistering_;
     std::unique_ptr<sdbus::IProxy> rootProxy_;
     std::map<std::string, std::unique_ptr<sdbus::IProxy>> itemProxies_;
     sdbus::Slot match_;
