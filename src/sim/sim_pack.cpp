@@ -1,6 +1,6 @@
 #include "sim_pack.h"
 
-#include "packs/pack_paths.h"
+#include "packs/battery_paths.h"
 
 #include <fmt/format.h>
 #include <sdbus-c++/Error.h>
