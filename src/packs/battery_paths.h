@@ -4,8 +4,10 @@
 // on the bus. The pack reader (PackState), the aggregate's publisher, battery-sim and `status` take
 // paths and formats from here, so that what we read and what we publish cannot drift apart.
 //
-// Paths only the aggregate has (/Info/ChargeLimitation, /Imbalance/*, /System/NrOfBatteries,
-// /Batteries/<n>/*, /Mgmt/*, /LogLevel ...) are in app/aggregate_service.cpp.
+// Not here: the management paths every device service has (/Mgmt/*, /FirmwareVersion,
+// /HardwareVersion: texts our reader ignores), and the paths only the aggregate has
+// (/Info/ChargeLimitation, /Imbalance/*, /System/NrOfBatteries, /Batteries/<n>/*, /LogLevel ...),
+// which are in app/aggregate_service.cpp.
 
 #include "bagg/core/quantity.h"
 #include "busitem_value.h"
