@@ -1,39 +1,20 @@
 #include "aggregate_service.h"
 
 #include "bagg/version.h"
+#include "packs/battery_paths.h"
 
 #include <fmt/format.h>
 
 namespace bagg {
 namespace {
 
-const PathFormat kVolts = PathFormat::number(2, "V");
-const PathFormat kCellVolts = PathFormat::number(3, "V");
-const PathFormat kAmps = PathFormat::number(1, "A");
-const PathFormat kWatts = PathFormat::number(0, "W");
-const PathFormat kPercent = PathFormat::number(1, "%");
-const PathFormat kCelsius = PathFormat::number(1, "°C");
-const PathFormat kAmpHours = PathFormat::number(1, "Ah");
-const PathFormat kSeconds = PathFormat::number(0, "s");
-const PathFormat kCount = PathFormat::integer();
-const PathFormat kText = PathFormat::text();
+// Formats of the aggregate's own paths; battery paths take theirs from packs/battery_paths.
+constexpr PathFormat kCount = PathFormat::integer();
+constexpr PathFormat kText = PathFormat::text();
 
 Value num(const std::optional<double>& v) { return v ? Value{*v} : Value{Invalid{}}; }
 Value count(const std::optional<int>& v) { return v ? Value{std::int64_t{*v}} : Value{Invalid{}}; }
 Value count(int v) { return Value{std::int64_t{v}}; }
-
-struct CellPaths {
-    const char* value;
-    const char* id;
-    PathFormat format;
-};
-constexpr std::size_t kCells = kCellExtremeCount;
-const std::array<CellPaths, kCells> kCellPaths = {{
-    {"/System/MinCellVoltage", "/System/MinVoltageCellId", kCellVolts},
-    {"/System/MaxCellVoltage", "/System/MaxVoltageCellId", kCellVolts},
-    {"/System/MinCellTemperature", "/System/MinTemperatureCellId", kCelsius},
-    {"/System/MaxCellTemperature", "/System/MaxTemperatureCellId", kCelsius},
-}};
 
 const char* bandName(ImbalanceBand b)
 {
@@ -46,59 +27,59 @@ const char* bandName(ImbalanceBand b)
     return "?";
 }
 
-// The aggregate's numbers, each read from its field of the result.
+// The aggregate's values at battery paths, each read from its field of the result.
 struct NumberPath {
-    const char* path;
-    PathFormat format;
+    const BatteryPath& row;
     std::optional<double> AggregateResult::*field;
 };
 const NumberPath kNumberPaths[] = {
-    {"/Soc", kPercent, &AggregateResult::soc},
-    {"/Dc/0/Voltage", kVolts, &AggregateResult::voltage},
-    {"/Dc/0/Current", kAmps, &AggregateResult::current},
-    {"/Dc/0/Power", kWatts, &AggregateResult::power},
-    {"/Dc/0/Temperature", kCelsius, &AggregateResult::temperature},
-    {"/Capacity", kAmpHours, &AggregateResult::capacity},
-    {"/InstalledCapacity", kAmpHours, &AggregateResult::installedCapacity},
-    {"/ConsumedAmphours", kAmpHours, &AggregateResult::consumedAmphours},
-    {"/TimeToGo", kSeconds, &AggregateResult::timeToGo},
-    {"/Info/MaxChargeVoltage", kVolts, &AggregateResult::maxChargeVoltage},
-    {"/Info/MaxChargeCurrent", kAmps, &AggregateResult::maxChargeCurrent},
-    {"/Info/MaxDischargeCurrent", kAmps, &AggregateResult::maxDischargeCurrent},
-    {"/Info/BatteryLowVoltage", kVolts, &AggregateResult::batteryLowVoltage},
-    {"/Imbalance/SocSpread", kPercent, &AggregateResult::socSpread},
+    {batteryPath(Quantity::Soc), &AggregateResult::soc},
+    {batteryPath(Quantity::Voltage), &AggregateResult::voltage},
+    {batteryPath(Quantity::Current), &AggregateResult::current},
+    {batteryPath(Quantity::Power), &AggregateResult::power},
+    {batteryPath(Quantity::Temperature), &AggregateResult::temperature},
+    {batteryPath(Quantity::Capacity), &AggregateResult::capacity},
+    {batteryPath(Quantity::InstalledCapacity), &AggregateResult::installedCapacity},
+    {batteryPath(Quantity::ConsumedAmphours), &AggregateResult::consumedAmphours},
+    {batteryPath(UnreadPath::TimeToGo), &AggregateResult::timeToGo},
+    {batteryPath(Quantity::ChargeVoltageLimit), &AggregateResult::maxChargeVoltage},
+    {batteryPath(Quantity::ChargeCurrentLimit), &AggregateResult::maxChargeCurrent},
+    {batteryPath(Quantity::DischargeCurrentLimit), &AggregateResult::maxDischargeCurrent},
+    {batteryPath(Quantity::BatteryLowVoltage), &AggregateResult::batteryLowVoltage},
 };
 
 struct CountPath {
-    const char* path;
+    Quantity quantity;
     int AggregateResult::*field;
 };
-const CountPath kCountPaths[] = {
-    {"/System/NrOfModulesOnline", &AggregateResult::modulesOnline},
-    {"/System/NrOfModulesOffline", &AggregateResult::modulesOffline},
-    {"/System/NrOfModulesBlockingCharge", &AggregateResult::modulesBlockingCharge},
-    {"/System/NrOfModulesBlockingDischarge", &AggregateResult::modulesBlockingDischarge},
-    {"/System/NrOfBatteries", &AggregateResult::packsOnline},
+constexpr CountPath kCountPaths[] = {
+    {Quantity::ModulesOnline, &AggregateResult::modulesOnline},
+    {Quantity::ModulesOffline, &AggregateResult::modulesOffline},
+    {Quantity::ModulesBlockingCharge, &AggregateResult::modulesBlockingCharge},
+    {Quantity::ModulesBlockingDischarge, &AggregateResult::modulesBlockingDischarge},
 };
 
-// Per pack, what `dbus-battery-aggregator status` and dbus-spy users want to see of each BMS.
-struct PackPath {
-    const char* name;
-    Quantity quantity;
-    PathFormat format;
+// Per pack, what `dbus-battery-aggregator status` and dbus-spy users want to see of each BMS:
+// /Batteries/<n>/<last component of the quantity's path> ("Voltage", "MaxChargeCurrent"), in its format.
+constexpr Quantity kPackValues[] = {
+    Quantity::Soc,
+    Quantity::Voltage,
+    Quantity::Current,
+    Quantity::Temperature,
+    Quantity::MinCellVoltage,
+    Quantity::MaxCellVoltage,
+    Quantity::ChargeCurrentLimit,
+    Quantity::DischargeCurrentLimit,
+    Quantity::AllowToCharge,
+    Quantity::AllowToDischarge,
 };
-const PackPath kPackPaths[] = {
-    {"Soc", Quantity::Soc, kPercent},
-    {"Voltage", Quantity::Voltage, kVolts},
-    {"Current", Quantity::Current, kAmps},
-    {"Temperature", Quantity::Temperature, kCelsius},
-    {"MinCellVoltage", Quantity::MinCellVoltage, kCellVolts},
-    {"MaxCellVoltage", Quantity::MaxCellVoltage, kCellVolts},
-    {"MaxChargeCurrent", Quantity::ChargeCurrentLimit, kAmps},
-    {"MaxDischargeCurrent", Quantity::DischargeCurrentLimit, kAmps},
-    {"AllowToCharge", Quantity::AllowToCharge, kCount},
-    {"AllowToDischarge", Quantity::AllowToDischarge, kCount},
-};
+
+// Adds a battery path of ours, typed and rounded as its row says.
+BusItemExporter::Id add(BusItemExporter& e, const BatteryPath& row, const Value& initial,
+                        BusItemExporter::SetHandler onSet = {})
+{
+    return e.add(std::string(row.path), initial, row.format, std::move(onSet));
+}
 
 }  // namespace
 
@@ -108,33 +89,36 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
     e.add("/Mgmt/ProcessName", std::string("dbus-battery-aggregator"), kText);
     e.add("/Mgmt/ProcessVersion", std::string(BAGG_VERSION), kText);
     e.add("/Mgmt/Connection", std::string("Aggregate of battery services"), kText);
-    ids_.deviceInstance = e.add("/DeviceInstance", std::int64_t{deviceInstance}, kCount);
-    e.add("/ProductId", std::int64_t{kProductId}, kCount);
-    e.add("/ProductName", std::string(kProductName), kText);
+    ids_.deviceInstance = add(e, batteryPath(PackMeta::DeviceInstance), std::int64_t{deviceInstance});
+    add(e, batteryPath(PackMeta::ProductId), std::int64_t{kProductId});
+    add(e, batteryPath(PackMeta::ProductName), std::string(kProductName));
     e.add("/FirmwareVersion", std::string(BAGG_VERSION), kText);
     e.add("/HardwareVersion", std::string("virtual"), kText);
-    e.add("/Connected", std::int64_t{1}, kCount);
-    e.add("/Serial", std::string("aggregate"), kText);
-    ids_.customName = e.add("/CustomName", std::string(), kText, [this](const Value& v) {
+    add(e, batteryPath(Quantity::Connected), std::int64_t{1});
+    add(e, batteryPath(PackMeta::Serial), std::string("aggregate"));
+    ids_.customName = add(e, batteryPath(PackMeta::CustomName), std::string(), [this](const Value& v) {
         return hooks_.onCustomName(std::get<std::string>(v));
     });
     e.add("/LogLevel", std::string("info"), kText, [this](const Value& v) {
         return hooks_.onLogLevel(std::get<std::string>(v));
     });
 
-    for (const auto& n : kNumberPaths) ids_.numbers.push_back(e.add(n.path, Invalid{}, n.format));
-    for (std::size_t i = 0; i < kCells; ++i) {
-        ids_.cellValues[i] = e.add(kCellPaths[i].value, Invalid{}, kCellPaths[i].format);
-        ids_.cellIds[i] = e.add(kCellPaths[i].id, Invalid{}, kText);
+    for (const auto& n : kNumberPaths) ids_.numbers.push_back(add(e, n.row, Invalid{}));
+    // SOC points, at the SOC's resolution.
+    ids_.socSpread = e.add("/Imbalance/SocSpread", Invalid{}, batteryPath(Quantity::Soc).format);
+    for (std::size_t i = 0; i < kCellExtremeCount; ++i) {
+        const auto cell = static_cast<CellExtreme>(i);
+        ids_.cellValues[i] = add(e, batteryPath(cellQuantity(cell)), Invalid{});
+        ids_.cellIds[i] = add(e, cellIdPath(cell), Invalid{});
     }
-    ids_.cellsPerBattery = e.add("/System/NrOfCellsPerBattery", Invalid{}, kCount);
-    for (const auto& c : kCountPaths) ids_.counts.push_back(e.add(c.path, Invalid{}, kCount));
-    for (std::size_t a = 0; a < kAlarmCount; ++a)
-        ids_.alarms[a] = e.add("/Alarms/" + std::string(alarmName(static_cast<Alarm>(a))), Invalid{}, kCount);
+    ids_.cellsPerBattery = add(e, batteryPath(Quantity::CellsPerBattery), Invalid{});
+    for (const auto& c : kCountPaths) ids_.counts.push_back(add(e, batteryPath(c.quantity), Invalid{}));
+    ids_.packsOnline = e.add("/System/NrOfBatteries", Invalid{}, kCount);
+    for (std::size_t a = 0; a < kAlarmCount; ++a) ids_.alarms[a] = add(e, batteryPath(static_cast<Alarm>(a)), Invalid{});
     ids_.chargeLimitation = e.add("/Info/ChargeLimitation", Invalid{}, kText);
     ids_.dischargeLimitation = e.add("/Info/DischargeLimitation", Invalid{}, kText);
-    ids_.allowToCharge = e.add("/Io/AllowToCharge", Invalid{}, kCount);
-    ids_.allowToDischarge = e.add("/Io/AllowToDischarge", Invalid{}, kCount);
+    ids_.allowToCharge = add(e, batteryPath(Quantity::AllowToCharge), Invalid{});
+    ids_.allowToDischarge = add(e, batteryPath(Quantity::AllowToDischarge), Invalid{});
     ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
     // The owner removed a pack for good: `dbus -y com.victronenergy.battery.aggregate /ForgetMissingPacks SetValue 1`
     // clears /Alarms/BmsCable for it (README "When a pack misbehaves").
@@ -161,8 +145,11 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
         ids.role = e.add(base + "Role", Invalid{}, kText);
         ids.presence = e.add(base + "Presence", Invalid{}, kText);
         ids.rejected = e.add(base + "RejectedValues", Invalid{}, kCount);
-        for (const auto& v : kPackPaths)
-            ids.values.push_back(e.add(base + v.name, Invalid{}, v.format, {}, BusItemExporter::Signals::Pulled));
+        for (const Quantity q : kPackValues) {
+            const BatteryPath& row = batteryPath(q);
+            ids.values.push_back(
+                e.add(base + std::string(leafName(row.path)), Invalid{}, row.format, {}, BusItemExporter::Signals::Pulled));
+        }
         packs_.push_back(ids);
     }
     return packs_[static_cast<std::size_t>(slot)];
@@ -172,12 +159,14 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
 {
     auto& e = exporter_;
     for (std::size_t i = 0; i < std::size(kNumberPaths); ++i) e.set(ids_.numbers[i], num(r.*kNumberPaths[i].field));
-    for (std::size_t i = 0; i < kCells; ++i) {
+    e.set(ids_.socSpread, num(r.socSpread));
+    for (std::size_t i = 0; i < kCellExtremeCount; ++i) {
         e.set(ids_.cellValues[i], num(r.cells[i].value));
         e.set(ids_.cellIds[i], r.cells[i].value ? Value{r.cells[i].id} : Value{Invalid{}});
     }
     e.set(ids_.cellsPerBattery, count(r.cellsPerBattery));
     for (std::size_t i = 0; i < std::size(kCountPaths); ++i) e.set(ids_.counts[i], count(r.*kCountPaths[i].field));
+    e.set(ids_.packsOnline, count(r.packsOnline));
     for (std::size_t a = 0; a < kAlarmCount; ++a) e.set(ids_.alarms[a], count(r.alarms[a]));
     e.set(ids_.chargeLimitation, r.chargeLimitation);
     e.set(ids_.dischargeLimitation, r.dischargeLimitation);
@@ -215,8 +204,8 @@ void AggregateService::updatePackValues(const std::vector<PackEntry>& packs)
 {
     for (const auto& p : packs) {
         const auto& ids = packIds(p.verdict.slot);
-        for (std::size_t i = 0; i < std::size(kPackPaths); ++i)
-            exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackPaths[i].quantity)) : Value{Invalid{}});
+        for (std::size_t i = 0; i < std::size(kPackValues); ++i)
+            exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackValues[i])) : Value{Invalid{}});
     }
 }
 

@@ -44,7 +44,7 @@ private:
     using Id = BusItemExporter::Id;
     struct PackIds {
         Id service{}, name{}, state{}, role{}, presence{}, rejected{};
-        std::vector<Id> values;  // kPackPaths
+        std::vector<Id> values;  // kPackValues
         // What was last stored: identity and state rarely change, and with 64 packs building their
         // values on every recompute was most of update() (callgrind).
         struct Shown {
@@ -67,7 +67,7 @@ private:
     Hooks hooks_;
     struct {
         Id deviceInstance{}, customName{}, cellsPerBattery{}, chargeLimitation{}, dischargeLimitation{};
-        Id allowToCharge{}, allowToDischarge{}, band{};
+        Id allowToCharge{}, allowToDischarge{}, band{}, socSpread{}, packsOnline{};
         std::vector<Id> numbers, counts;  // kNumberPaths, kCountPaths
         std::array<Id, kCellExtremeCount> cellValues{}, cellIds{};
         std::array<Id, kAlarmCount> alarms{};

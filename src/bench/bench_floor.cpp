@@ -11,6 +11,7 @@
 #include "dbus/busitem_wire.h"
 #include "dbus/name_watcher.h"
 #include "event/event_loop.h"
+#include "packs/battery_paths.h"
 
 #include <sdbus-c++/sdbus-c++.h>
 
@@ -32,7 +33,8 @@ int main()
     auto bus = sdbus::createSystemBusConnection();
     bagg::BusDispatcher dispatch(loop, *bus, [&](const std::string&) { loop.exit(3); });
     bagg::BusItemExporter exporter(*bus, {true, false});
-    const auto soc = exporter.add("/Soc", bagg::Invalid{}, bagg::PathFormat::number(1, "%"));
+    const bagg::BatteryPath& socRow = bagg::batteryPath(bagg::Quantity::Soc);
+    const auto soc = exporter.add(std::string(socRow.path), bagg::Invalid{}, socRow.format);
     exporter.publish();
     bus->requestName(kAggregate);
 
@@ -48,7 +50,7 @@ int main()
                 [&, isProbe](sdbus::Message& msg) {
                     if (isProbe && msg.getMemberName() == "ItemsChanged")
                         bagg::visitItems(msg, [&](std::string_view path, const bagg::Decoded& v) {
-                            if (path == "/Soc") exporter.set(soc, v.value);
+                            if (path == socRow.path) exporter.set(soc, v.value);
                         });
                     publish.trigger();
                 });

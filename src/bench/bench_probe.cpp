@@ -11,6 +11,7 @@
 #include "dbus/busitem_wire.h"
 #include "dbus/busitem_exporter.h"
 #include "event/event_loop.h"
+#include "packs/battery_paths.h"
 
 #include <fmt/format.h>
 #include <sdbus-c++/sdbus-c++.h>
@@ -71,11 +72,13 @@ int main(int argc, char** argv)
         if (n.rfind("com.victronenergy.battery.", 0) == 0 && n != kAggregate) packs.insert(owner(n));
 
     bagg::BusItemExporter probe(*packBus, {true, false});
-    probe.add("/Soc", 9.9, bagg::PathFormat::number(1, "%"));
-    probe.add("/Dc/0/Voltage", 53.0, bagg::PathFormat::number(2, "V"));
-    probe.add("/Info/MaxChargeCurrent", 50.0, bagg::PathFormat::number(1, "A"));
-    probe.add("/Info/MaxDischargeCurrent", 100.0, bagg::PathFormat::number(1, "A"));
-    probe.add("/ProductName", std::string("bench probe"), bagg::PathFormat::text());
+    auto add = [&](const bagg::BatteryPath& row, const bagg::Value& v) { probe.add(std::string(row.path), v, row.format); };
+    add(bagg::batteryPath(bagg::Quantity::Soc), 9.9);
+    add(bagg::batteryPath(bagg::Quantity::Voltage), 53.0);
+    add(bagg::batteryPath(bagg::Quantity::ChargeCurrentLimit), 50.0);
+    add(bagg::batteryPath(bagg::Quantity::DischargeCurrentLimit), 100.0);
+    add(bagg::batteryPath(bagg::PackMeta::ProductName), std::string("bench probe"));
+    const std::string socPath(bagg::quantityPath(bagg::Quantity::Soc));
     probe.publish();
     packBus->requestName("com.victronenergy.battery.zprobe");
 
@@ -90,7 +93,7 @@ int main(int argc, char** argv)
             if (measuring) ++counts.out;
             if (pending < 0 || msg.getMemberName() != "ItemsChanged") return;
             for (const auto& pv : bagg::decodeItems(msg))
-                if (pv.path == "/Soc" && bagg::asNumber(pv.value.value) == pending) {
+                if (pv.path == socPath && bagg::asNumber(pv.value.value) == pending) {
                     latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sentAt).count());
                     pending = -1;
                 }
@@ -105,7 +108,7 @@ int main(int argc, char** argv)
         pending = 5.0 + (step++ % 49) * 0.1;  // 5.0 .. 9.8 %: below every simulated pack
         pending = std::round(pending * 10) / 10;
         sentAt = Clock::now();
-        probe.set("/Soc", pending);
+        probe.set(socPath, pending);
         probe.publish();
     });
     // Let the aggregator read the probe before timing anything.

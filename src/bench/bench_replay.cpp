@@ -10,6 +10,7 @@
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_wire.h"
 #include "packs/pack_state.h"
+#include "sim/churn_paths.h"
 
 #include <fmt/format.h>
 
@@ -18,20 +19,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace {
 
 constexpr int kPacks = 16;
-const char* const kPaths[] = {"/Dc/0/Voltage", "/Dc/0/Current", "/Dc/0/Power", "/Dc/0/Temperature", "/Soc",
-                              "/Capacity", "/ConsumedAmphours", "/System/MinCellVoltage", "/System/MaxCellVoltage",
-                              "/System/MinCellTemperature", "/System/MaxCellTemperature", "/Info/MaxChargeCurrent",
-                              "/Info/MaxDischargeCurrent", "/Info/MaxChargeVoltage", "/Info/BatteryLowVoltage",
-                              "/InstalledCapacity", "/System/MinVoltageCellId", "/System/MaxVoltageCellId",
-                              "/System/MinTemperatureCellId", "/System/MaxTemperatureCellId",
-                              "/System/NrOfModulesOnline", "/Alarms/LowVoltage", "/Alarms/HighTemperature",
-                              "/Balancing", "/Io/AllowToBalance"};
-
 using MessagePtr = std::unique_ptr<sd_bus_message, decltype(&sd_bus_message_unref)>;
 
 void check(int r)
@@ -49,22 +42,24 @@ MessagePtr buildSignal(sd_bus* bus, int pack, int phase)
     // A plain message, as sdbus-c++ makes for variants: the body is all that is read.
     check(sd_bus_message_new(bus, &m, 0));
     check(sd_bus_message_open_container(m, 'a', "{sa{sv}}"));
-    for (const char* path : kPaths) {
-        const std::string s(path);
+    for (const bagg::BatteryPath* row : bagg::sim::churnPaths()) {
+        const std::string path(row->path);
+        const auto is = [row](bagg::Quantity q) { return row == &bagg::batteryPath(q); };
         check(sd_bus_message_open_container(m, 'e', "sa{sv}"));
-        check(sd_bus_message_append_basic(m, 's', path));
+        check(sd_bus_message_append_basic(m, 's', path.c_str()));
         check(sd_bus_message_open_container(m, 'a', "{sv}"));
         check(sd_bus_message_open_container(m, 'e', "sv"));
         check(sd_bus_message_append_basic(m, 's', "Value"));
-        if (s.find("CellId") != std::string::npos) {
+        using Q = bagg::Quantity;
+        if (row->kind == bagg::BatteryPath::Kind::CellId) {
             const std::string id = fmt::format("C{}", phase + 1);
             check(sd_bus_message_append(m, "v", "s", id.c_str()));
-        } else if (s.rfind("/Alarms/", 0) == 0 || s == "/Balancing" || s == "/Io/AllowToBalance") {
+        } else if (row->kind == bagg::BatteryPath::Kind::Alarm || is(Q::Balancing) || is(Q::AllowToBalance)) {
             check(sd_bus_message_append(m, "v", "i", phase));
         } else {
-            const double v = s == "/Soc" ? 60.0 + pack + phase * 0.1
-                             : s.find("CellVoltage") != std::string::npos ? 3.3 + phase * 0.002
-                                                                          : 50.0 + phase;
+            const double v = is(Q::Soc)                                    ? 60.0 + pack + phase * 0.1
+                             : is(Q::MinCellVoltage) || is(Q::MaxCellVoltage) ? 3.3 + phase * 0.002
+                                                                              : 50.0 + phase;
             check(sd_bus_message_append(m, "v", "d", v));
         }
         check(sd_bus_message_close_container(m));

@@ -86,17 +86,17 @@ std::optional<double> timeToGo(const AggregateResult& r)
 
 void aggregateCells(const Packs& packs, AggregateResult& r)
 {
-    struct Rule { CellExtreme cell; Quantity q; bool lowest; };
+    struct Rule { CellExtreme cell; bool lowest; };
     static constexpr Rule rules[] = {
-        {CellExtreme::MinVoltage, Quantity::MinCellVoltage, true},
-        {CellExtreme::MaxVoltage, Quantity::MaxCellVoltage, false},
-        {CellExtreme::MinTemperature, Quantity::MinCellTemperature, true},
-        {CellExtreme::MaxTemperature, Quantity::MaxCellTemperature, false},
+        {CellExtreme::MinVoltage, true},
+        {CellExtreme::MaxVoltage, false},
+        {CellExtreme::MinTemperature, true},
+        {CellExtreme::MaxTemperature, false},
     };
     for (const auto& rule : rules) {
         auto& out = r.cells[index(rule.cell)];
         for (const auto* p : packs) {
-            const auto& v = p->get(rule.q);
+            const auto& v = p->get(cellQuantity(rule.cell));
             if (!v) continue;
             if (out.value && (rule.lowest ? *v >= *out.value : *v <= *out.value)) continue;
             out.value = *v;

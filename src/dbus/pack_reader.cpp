@@ -2,6 +2,7 @@
 
 #include "busitem_wire.h"
 #include "event/call_guard.h"
+#include "packs/battery_paths.h"
 #include "raw_message.h"
 
 #include <sdbus-c++/Error.h>
@@ -37,7 +38,7 @@ PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::str
       state_(std::move(service)),
       liveness_(liveness),
       root_(sdbus::createProxy(connection, uniqueName_, "/")),
-      connected_(sdbus::createProxy(connection, uniqueName_, "/Connected")),
+      connected_(sdbus::createProxy(connection, uniqueName_, std::string(quantityPath(Quantity::Connected)))),
       retry_(loop, [this] { requestItems(); }),
       livenessTimer_(loop, [this] { checkLiveness(); })
 {

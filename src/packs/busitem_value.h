@@ -42,9 +42,9 @@ struct PathFormat {
     int decimals = 0;
     const char* unit = "";
 
-    static PathFormat number(int decimals, const char* unit) { return {Kind::Number, decimals, unit}; }
-    static PathFormat integer(const char* unit = "") { return {Kind::Integer, 0, unit}; }
-    static PathFormat text() { return {Kind::Text, 0, ""}; }
+    static constexpr PathFormat number(int decimals, const char* unit) { return {Kind::Number, decimals, unit}; }
+    static constexpr PathFormat integer(const char* unit = "") { return {Kind::Integer, 0, unit}; }
+    static constexpr PathFormat text() { return {Kind::Text, 0, ""}; }
 };
 
 // Normalises v to the path's kind and resolution: numbers are rounded to the decimals, integers

@@ -1,6 +1,6 @@
 #include "pack_state.h"
 
-#include "pack_paths.h"
+#include "battery_paths.h"
 
 #include <fmt/format.h>
 
@@ -47,10 +47,10 @@ ApplyOutcome PackState::reject(std::string_view path, std::string reason)
 
 ApplyOutcome PackState::apply(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
 {
-    const PackPathTarget* target = findPackPath(path);
+    const BatteryPath* target = findPackPath(path);
     if (!target) return {};
     const Value& v = decoded.value;
-    using K = PackPathTarget::Kind;
+    using K = BatteryPath::Kind;
 
     auto store = [](auto& field, auto next) {
         if (field == next) return ApplyOutcome{ApplyOutcome::Kind::Unchanged, {}, false};
@@ -122,6 +122,7 @@ ApplyOutcome PackState::apply(std::string_view path, const Decoded& decoded, con
         snapshot_.label = label();
         return out;
     }
+    case K::Unread: break;  // findPackPath never returns these
     }
     return {};
 }

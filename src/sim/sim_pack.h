@@ -4,6 +4,7 @@
 
 #include "sim_options.h"
 
+#include "bagg/core/quantity.h"
 #include "dbus/bus_dispatcher.h"
 #include "dbus/busitem_exporter.h"
 #include "event/event_loop.h"
@@ -32,8 +33,8 @@ public:
     void setFrozen(bool frozen);
 
 private:
-    double number(const std::string& path) const;
-    void drift(const std::string& path, double value);
+    double number(Quantity q) const;
+    void drift(Quantity q, double value);  // unless the path was set through SetValue
     void churn();
 
     std::string serviceName_;

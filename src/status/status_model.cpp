@@ -1,7 +1,10 @@
 #include "status_model.h"
 
+#include "packs/battery_paths.h"
+
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
 
 namespace bagg {
 namespace {
@@ -9,14 +12,15 @@ namespace {
 class Items {
 public:
     explicit Items(const std::map<std::string, Value>& items) : items_(items) {}
-    std::optional<double> number(const std::string& path) const
+    std::optional<double> number(std::string_view path) const
     {
-        const auto it = items_.find(path);
+        const auto it = items_.find(std::string(path));
         return it == items_.end() ? std::nullopt : asNumber(it->second);
     }
-    std::string text(const std::string& path) const
+    std::optional<double> number(Quantity q) const { return number(quantityPath(q)); }
+    std::string text(std::string_view path) const
     {
-        const auto it = items_.find(path);
+        const auto it = items_.find(std::string(path));
         if (it == items_.end()) return {};
         const auto* s = std::get_if<std::string>(&it->second);
         return s ? *s : std::string();
@@ -45,27 +49,28 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
     const Items items(raw);
     StatusModel m;
     m.service = service;
-    m.customName = items.text("/CustomName");
-    m.deviceInstance = items.number("/DeviceInstance");
+    m.customName = items.text(batteryPath(PackMeta::CustomName).path);
+    m.deviceInstance = items.number(batteryPath(PackMeta::DeviceInstance).path);
     m.packsOnline = items.number("/System/NrOfBatteries");
-    m.soc = items.number("/Soc");
-    m.voltage = items.number("/Dc/0/Voltage");
-    m.current = items.number("/Dc/0/Current");
-    m.power = items.number("/Dc/0/Power");
-    m.temperature = items.number("/Dc/0/Temperature");
-    m.cvl = items.number("/Info/MaxChargeVoltage");
-    m.ccl = items.number("/Info/MaxChargeCurrent");
-    m.dcl = items.number("/Info/MaxDischargeCurrent");
+    m.soc = items.number(Quantity::Soc);
+    m.voltage = items.number(Quantity::Voltage);
+    m.current = items.number(Quantity::Current);
+    m.power = items.number(Quantity::Power);
+    m.temperature = items.number(Quantity::Temperature);
+    m.cvl = items.number(Quantity::ChargeVoltageLimit);
+    m.ccl = items.number(Quantity::ChargeCurrentLimit);
+    m.dcl = items.number(Quantity::DischargeCurrentLimit);
     m.spread = items.number("/Imbalance/SocSpread");
     m.band = items.text("/Imbalance/Band");
     m.chargeLimitation = items.text("/Info/ChargeLimitation");
     m.dischargeLimitation = items.text("/Info/DischargeLimitation");
 
-    const std::string alarms = "/Alarms/";
-    for (auto it = raw.lower_bound(alarms); it != raw.end() && it->first.compare(0, alarms.size(), alarms) == 0; ++it) {
-        const auto level = asNumber(it->second);
-        if (level && *level >= 1) m.alarms.emplace_back(it->first.substr(alarms.size()), static_cast<int>(*level));
+    for (std::size_t a = 0; a < kAlarmCount; ++a) {
+        const auto alarm = static_cast<Alarm>(a);
+        const auto level = items.number(batteryPath(alarm).path);
+        if (level && *level >= 1) m.alarms.emplace_back(alarmName(alarm), static_cast<int>(*level));
     }
+    std::sort(m.alarms.begin(), m.alarms.end());  // by name
 
     // Slots sort as strings ("/Batteries/10" before "/Batteries/2"): order them by number.
     auto slots = packSlots(raw);
@@ -79,16 +84,18 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
         r.state = items.text(base + "State");
         r.role = items.text(base + "Role");
         r.presence = items.text(base + "Presence");
-        r.soc = items.number(base + "Soc");
-        r.voltage = items.number(base + "Voltage");
-        r.current = items.number(base + "Current");
-        r.temperature = items.number(base + "Temperature");
-        r.minCell = items.number(base + "MinCellVoltage");
-        r.maxCell = items.number(base + "MaxCellVoltage");
-        r.ccl = items.number(base + "MaxChargeCurrent");
-        r.dcl = items.number(base + "MaxDischargeCurrent");
-        r.allowCharge = items.number(base + "AllowToCharge");
-        r.allowDischarge = items.number(base + "AllowToDischarge");
+        // The aggregate names a pack's value after the last component of its path.
+        const auto value = [&](Quantity q) { return items.number(base + std::string(leafName(quantityPath(q)))); };
+        r.soc = value(Quantity::Soc);
+        r.voltage = value(Quantity::Voltage);
+        r.current = value(Quantity::Current);
+        r.temperature = value(Quantity::Temperature);
+        r.minCell = value(Quantity::MinCellVoltage);
+        r.maxCell = value(Quantity::MaxCellVoltage);
+        r.ccl = value(Quantity::ChargeCurrentLimit);
+        r.dcl = value(Quantity::DischargeCurrentLimit);
+        r.allowCharge = value(Quantity::AllowToCharge);
+        r.allowDischarge = value(Quantity::AllowToDischarge);
         r.rejectedValues = items.number(base + "RejectedValues");
         m.packs.push_back(std::move(r));
     }

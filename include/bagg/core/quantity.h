@@ -79,4 +79,12 @@ constexpr std::size_t index(Quantity q) { return static_cast<std::size_t>(q); }
 constexpr std::size_t index(Alarm a) { return static_cast<std::size_t>(a); }
 constexpr std::size_t index(CellExtreme c) { return static_cast<std::size_t>(c); }
 
+// The quantity that holds a cell extreme's value (its id is a text of its own).
+constexpr Quantity cellQuantity(CellExtreme c)
+{
+    constexpr Quantity values[kCellExtremeCount] = {Quantity::MinCellVoltage, Quantity::MaxCellVoltage,
+                                                    Quantity::MinCellTemperature, Quantity::MaxCellTemperature};
+    return values[index(c)];
+}
+
 }  // namespace bagg
