@@ -2,6 +2,7 @@
 // The paths of com.victronenergy.battery.aggregate: the mandatory device paths, every aggregate
 // value of the core, the limitation reasons and one diagnostics subtree per pack.
 
+#include "dbus/venus_names.h"
 #include "battery_bank.h"
 
 #include "bagg/core/aggregate.h"
@@ -15,7 +16,6 @@
 
 namespace bagg {
 
-inline constexpr const char* kServiceName = "com.victronenergy.battery.aggregate";
 inline constexpr const char* kProductName = "Battery Aggregator";
 // 0xBA60: not one of the DVCC quirk ids (venus-dbus.md §2), nor serialbattery's 0xBA77 or 0xBA44.
 inline constexpr int kProductId = 0xBA60;

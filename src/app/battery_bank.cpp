@@ -41,7 +41,7 @@ void BatteryBank::onVanished(const std::string& service)
 {
     auto it = readers_.find(service);
     if (it == readers_.end()) return;
-    spdlog::warn("battery {} ({}) left the bus", it->second->state().label(), service);
+    spdlog::warn("battery {} ({}) left the bus", it->second->values().label(), service);
     retired_.push_back(std::move(it->second));
     readers_.erase(it);
     reaper_.trigger();
@@ -52,7 +52,7 @@ const HealthAssessment& BatteryBank::assess(Instant now)
 {
     std::map<std::string, PackObservation> observed;
     for (const auto& [service, reader] : readers_)
-        observed.emplace(service, PackObservation{&reader->state(), reader->ready(), !reader->unresponsive()});
+        observed.emplace(service, PackObservation{&reader->values(), reader->ready(), !reader->unresponsive()});
 
     std::map<std::string, std::pair<PackHealth, std::optional<PackPresence>>> before;
     for (const auto& p : assessment_.packs) before[p.service + "\n" + p.label] = {p.health, p.presence};
@@ -85,8 +85,8 @@ std::vector<PackEntry> BatteryBank::entries() const
     for (const auto& v : assessment_.packs) {
         PackEntry e{v, nullptr, 0};
         if (const auto it = readers_.find(v.service); it != readers_.end()) {
-            e.rejectedValues = it->second->state().rejectedValues();
-            if (v.health == PackHealth::Online) e.values = &it->second->state().snapshot();
+            e.rejectedValues = it->second->values().rejectedValues();
+            if (v.health == PackHealth::Online) e.values = &it->second->values().snapshot();
         }
         if (!e.values && v.presence == PackPresence::Held)
             if (const auto rec = memory_.services.find(v.service); rec != memory_.services.end() && rec->second.lastOnline)
@@ -100,7 +100,7 @@ std::set<int> BatteryBank::deviceInstances() const
 {
     std::set<int> out;
     for (const auto& [service, reader] : readers_)
-        if (const auto& instance = reader->state().deviceInstance()) out.insert(*instance);
+        if (const auto& instance = reader->values().deviceInstance()) out.insert(*instance);
     return out;
 }
 

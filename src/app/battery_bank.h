@@ -4,6 +4,7 @@
 // counts. This file is wiring: it discovers services, keeps their readers alive and hands their
 // observations to the policy.
 
+#include "dbus/venus_names.h"
 #include "bagg/config/config.h"
 #include "dbus/name_watcher.h"
 #include "dbus/pack_reader.h"
@@ -18,8 +19,6 @@
 #include <vector>
 
 namespace bagg {
-
-inline constexpr const char* kBatteryNamespace = "com.victronenergy.battery";
 
 // One row of the bank for /Batteries/<slot>/ and `status`: the policy's verdict and what the bus
 // edge knows of the service right now.

@@ -39,7 +39,7 @@ Daemon::Daemon(Config config)
       stateFile_(config_.service.stateFile),
       recompute_(loop_, config_.service.recomputeDelay, [this] { recompute(); }),
       started_(loop_.now()),
-      bank_(loop_, *connection_, config_.batteries, config_.aggregation.plausibility, kServiceName,
+      bank_(loop_, *connection_, config_.batteries, config_.aggregation.plausibility, kAggregateService,
             [this] { recompute_.trigger(); }, started_),
       deviceSettings_(loop_, *connection_, config_.service,
                       {[this](int instance) {
@@ -79,7 +79,7 @@ void Daemon::recompute()
     }
     // While packs are still being read at start, the partial bank must not wear down the memory
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
-    AggregatorState scratch = memory_;
+    AggregatorMemory scratch = memory_;
     const AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
     service_.update(result, bank_.entries());
     if (exporter_.pendingChanges() > 0)
@@ -113,14 +113,14 @@ void Daemon::claimNameWhenReady(bool readyToPublish)
     if (!readyToPublish || !deviceSettings_.instanceFree(bank_.deviceInstances())) return;
     exporter_.publish();
     try {
-        connection_->requestName(kServiceName);
+        connection_->requestName(kAggregateService);
     } catch (const sdbus::Error& e) {
-        spdlog::critical("cannot own {}: {} (is another aggregator running?)", kServiceName, e.getMessage());
+        spdlog::critical("cannot own {}: {} (is another aggregator running?)", kAggregateService, e.getMessage());
         loop_.exit(1);
         return;
     }
     nameClaimed_ = true;
-    spdlog::info("{} is on the bus, device instance {}", kServiceName, *instance);
+    spdlog::info("{} is on the bus, device instance {}", kAggregateService, *instance);
 }
 
 void Daemon::stop(int code)
@@ -128,9 +128,9 @@ void Daemon::stop(int code)
     spdlog::info("stopping");
     if (nameClaimed_) {
         try {
-            connection_->releaseName(kServiceName);
+            connection_->releaseName(kAggregateService);
         } catch (const sdbus::Error& e) {
-            spdlog::warn("releasing {}: {}", kServiceName, e.getMessage());
+            spdlog::warn("releasing {}: {}", kAggregateService, e.getMessage());
         }
     }
     loop_.exit(code);

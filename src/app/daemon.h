@@ -47,7 +47,7 @@ private:
     BusItemExporter exporter_;
     AggregateService service_;
     StateFile stateFile_;
-    AggregatorState memory_;
+    AggregatorMemory memory_;
     CoalescingEvent recompute_;
     Instant started_;
     BatteryBank bank_;

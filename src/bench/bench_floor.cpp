@@ -7,6 +7,7 @@
 //   bagg-bench-floor        (runs until SIGTERM)
 
 #include "dbus/bus_dispatcher.h"
+#include "dbus/venus_names.h"
 #include "dbus/busitem_exporter.h"
 #include "dbus/busitem_wire.h"
 #include "dbus/name_watcher.h"
@@ -21,9 +22,7 @@
 
 namespace {
 
-constexpr const char* kAggregate = "com.victronenergy.battery.aggregate";
 constexpr const char* kProbe = "com.victronenergy.battery.zprobe";
-constexpr const char* kBatteries = "com.victronenergy.battery";
 
 }  // namespace
 
@@ -36,17 +35,17 @@ int main()
     const bagg::BatteryPath& socRow = bagg::batteryPath(bagg::Quantity::Soc);
     const auto soc = exporter.add(std::string(socRow.path), bagg::Invalid{}, socRow.format);
     exporter.publish();
-    bus->requestName(kAggregate);
+    bus->requestName(bagg::kAggregateService);
 
     bagg::DeferEvent publish(loop, [&] { exporter.publish(); });  // only when /Soc changed
     std::map<std::string, sdbus::Slot> matches;  // per battery service, on its unique name
     bagg::NameWatcher watcher(
-        *bus, kBatteries,
+        *bus, bagg::kBatteryNamespace,
         [&](const std::string& name, const std::string& owner) {
-            if (name == kAggregate) return;
+            if (name == bagg::kAggregateService) return;
             const bool isProbe = name == kProbe;
             matches[name] = bus->addMatch(
-                "type='signal',sender='" + owner + "',interface='com.victronenergy.BusItem'",
+                "type='signal',sender='" + owner + "',interface='" + bagg::kBusItemInterface + "'",
                 [&, isProbe](sdbus::Message& msg) {
                     if (isProbe && msg.getMemberName() == "ItemsChanged")
                         bagg::visitItems(msg, [&](std::string_view path, const bagg::Decoded& v) {

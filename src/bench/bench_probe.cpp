@@ -8,6 +8,7 @@
 // out_per_s, other_per_s.
 
 #include "dbus/bus_dispatcher.h"
+#include "dbus/venus_names.h"
 #include "dbus/busitem_wire.h"
 #include "dbus/busitem_exporter.h"
 #include "event/event_loop.h"
@@ -27,7 +28,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr const char* kAggregate = "com.victronenergy.battery.aggregate";
 
 struct Counts {
     long in = 0, out = 0, other = 0;
@@ -66,10 +66,10 @@ int main(int argc, char** argv)
     };
     std::vector<std::string> names;
     dbus->callMethod("ListNames").onInterface("org.freedesktop.DBus").storeResultsTo(names);
-    const std::string aggregate = owner(kAggregate);
+    const std::string aggregate = owner(bagg::kAggregateService);
     std::set<std::string> packs{packBus->getUniqueName()};
     for (const auto& n : names)
-        if (n.rfind("com.victronenergy.battery.", 0) == 0 && n != kAggregate) packs.insert(owner(n));
+        if (n.rfind("com.victronenergy.battery.", 0) == 0 && n != bagg::kAggregateService) packs.insert(owner(n));
 
     bagg::BusItemExporter probe(*packBus, {true, false});
     auto add = [&](const bagg::BatteryPath& row, const bagg::Value& v) { probe.add(std::string(row.path), v, row.format); };
@@ -87,7 +87,7 @@ int main(int argc, char** argv)
     double pending = -1;
     Clock::time_point sentAt;
     bool measuring = false;
-    auto match = watchBus->addMatch("type='signal',interface='com.victronenergy.BusItem'", [&](sdbus::Message& msg) {
+    auto match = watchBus->addMatch(std::string("type='signal',interface='") + bagg::kBusItemInterface + "'", [&](sdbus::Message& msg) {
         const std::string sender = msg.getSender();
         if (sender == aggregate) {
             if (measuring) ++counts.out;

@@ -1,4 +1,4 @@
-// bagg-bench-replay: a fixed replay of pack updates through the signal decoding, the pack state
+// bagg-bench-replay: a fixed replay of pack updates through the signal decoding, the pack values
 // and the aggregation core, for callgrind: instructions per pack update is a figure that does not
 // vary between runs, unlike CPU time on a shared machine.
 //
@@ -9,7 +9,7 @@
 
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_wire.h"
-#include "packs/pack_state.h"
+#include "packs/pack_values.h"
 #include "sim/churn_paths.h"
 
 #include <fmt/format.h>
@@ -81,8 +81,8 @@ extern "C" __attribute__((noinline)) long runReplay(const std::vector<MessagePtr
 {
     const bagg::PlausibilityConfig limits;
     const bagg::AggregationConfig config;
-    bagg::AggregatorState state;
-    std::vector<bagg::PackState> packs;
+    bagg::AggregatorMemory memory;
+    std::vector<bagg::PackValues> packs;
     for (int p = 0; p < kPacks; ++p) packs.emplace_back(fmt::format("com.victronenergy.battery.p{}", p));
     long checksum = 0;
     for (int u = 0; u < updates; ++u) {
@@ -95,7 +95,7 @@ extern "C" __attribute__((noinline)) long runReplay(const std::vector<MessagePtr
         std::vector<bagg::PackSnapshot> snapshots;
         snapshots.reserve(packs.size());
         for (const auto& p : packs) snapshots.push_back(p.snapshot());
-        const auto r = bagg::aggregate(snapshots, config, state, bagg::Instant{u});
+        const auto r = bagg::aggregate(snapshots, config, memory, bagg::Instant{u});
         checksum += static_cast<long>(r.maxChargeCurrent.value_or(0.0));
     }
     return checksum;

@@ -159,7 +159,7 @@ void copyLimits(const ChargeLimits& l, AggregateResult& r)
 
 }  // namespace
 
-AggregateResult aggregate(const std::vector<PackSnapshot>& all, const AggregationConfig& config, AggregatorState& state,
+AggregateResult aggregate(const std::vector<PackSnapshot>& all, const AggregationConfig& config, AggregatorMemory& memory,
                           Instant now)
 {
     // Online packs count for everything. Held ones (briefly away) for what was true a moment ago and
@@ -201,7 +201,7 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     if (lowest && highest) r.socSpread = *highest - *lowest;
     bank.socSpread = r.socSpread;
 
-    copyLimits(decideLimits(bank, config, state, now), r);
+    copyLimits(decideLimits(bank, config, memory, now), r);
     // /Alarms/CellImbalance: the spread's level and the packs' own CellImbalance, not their other cell alarms.
     if (r.imbalance) {
         auto& cellImbalance = r.alarms[index(Alarm::CellImbalance)];

@@ -20,12 +20,12 @@ std::optional<double> extreme(const Packs& packs, Quantity q, bool lowest)
     return out;
 }
 
-void chargeVoltage(const BankView& bank, const AggregationConfig& config, AggregatorState& state, ChargeLimits& out)
+void chargeVoltage(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, ChargeLimits& out)
 {
     // The lowest CVL protects the pack that is fullest; the configured value is a hard cap.
     out.maxChargeVoltage = extreme(bank.counted, Quantity::ChargeVoltageLimit, true);
-    if (out.maxChargeVoltage) state.lastVouchedCvl = out.maxChargeVoltage;
-    else out.maxChargeVoltage = state.lastVouchedCvl;
+    if (out.maxChargeVoltage) memory.lastVouchedCvl = out.maxChargeVoltage;
+    else out.maxChargeVoltage = memory.lastVouchedCvl;
     if (config.maxChargeVoltage && (!out.maxChargeVoltage || *config.maxChargeVoltage < *out.maxChargeVoltage))
         out.maxChargeVoltage = config.maxChargeVoltage;
 
@@ -47,13 +47,13 @@ CellAlarm cellAlarm(const Packs& counted, const ImbalanceConfig& config)
     return out;
 }
 
-void chargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now,
+void chargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now,
                    ChargeLimits& out)
 {
     const BankLimit limit = bankLimit(bank.online, CurrentDirection::Charge, config.ratioMethod,
-                                      config.blockedPolicy(true), state.blockedCharge, now);
+                                      config.blockedPolicy(true), memory.blockedCharge, now);
     out.imbalance = decideImbalance(bank.socSpread.value_or(0.0), cellAlarm(bank.counted, config.imbalance),
-                                    config.imbalance, state.imbalance);
+                                    config.imbalance, memory.imbalance);
     const ImbalanceDecision& imbalance = *out.imbalance;
     const double bankAmps = limit.amps.value_or(0.0);
     if (bankAmps <= 0.0) {
@@ -73,11 +73,11 @@ void chargeCurrent(const BankView& bank, const AggregationConfig& config, Aggreg
     }
 }
 
-void dischargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now,
+void dischargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now,
                       ChargeLimits& out)
 {
     const BankLimit limit = bankLimit(bank.online, CurrentDirection::Discharge, config.ratioMethod,
-                                      config.blockedPolicy(false), state.blockedDischarge, now);
+                                      config.blockedPolicy(false), memory.blockedDischarge, now);
     out.maxDischargeCurrent = limit.amps.value_or(0.0);
     out.dischargeLimitation = limit.reason;
     if (config.maxDischargeCurrent && *config.maxDischargeCurrent < *out.maxDischargeCurrent) {
@@ -88,14 +88,14 @@ void dischargeCurrent(const BankView& bank, const AggregationConfig& config, Agg
 
 // No BMS online: nobody vouches for charging. Discharging goes on at the last vouched DCL while
 // packs are held (they restart together during a GX firmware check), then stops.
-void nobodyOnline(const BankView& bank, AggregatorState& state, ChargeLimits& out)
+void nobodyOnline(const BankView& bank, AggregatorMemory& memory, ChargeLimits& out)
 {
-    state.blockedCharge.clear();
-    state.blockedDischarge.clear();
+    memory.blockedCharge.clear();
+    memory.blockedDischarge.clear();
     out.maxChargeCurrent = 0.0;
     out.maxDischargeCurrent = 0.0;
     if (bank.held == 0) {
-        state.lastVouchedDcl.reset();
+        memory.lastVouchedDcl.reset();
         out.chargeLimitation = out.dischargeLimitation = "no battery online";
         return;
     }
@@ -106,7 +106,7 @@ void nobodyOnline(const BankView& bank, AggregatorState& state, ChargeLimits& ou
         if (p->presence == PackPresence::Held && p->get(Quantity::AllowToDischarge).value_or(1.0) != 0.0 &&
             p->get(Quantity::ModulesBlockingDischarge).value_or(0.0) <= 0.0)
             stillVouched += std::max(0.0, p->get(Quantity::DischargeCurrentLimit).value_or(0.0));
-    const double heldDcl = std::min(state.lastVouchedDcl.value_or(0.0), stillVouched);
+    const double heldDcl = std::min(memory.lastVouchedDcl.value_or(0.0), stillVouched);
     out.maxDischargeCurrent = heldDcl;
     out.dischargeLimitation = heldDcl > 0.0 ? fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held",
                                                           bank.held, heldDcl)
@@ -115,16 +115,16 @@ void nobodyOnline(const BankView& bank, AggregatorState& state, ChargeLimits& ou
 
 }  // namespace
 
-ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now)
+ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now)
 {
     ChargeLimits out;
-    chargeVoltage(bank, config, state, out);
+    chargeVoltage(bank, config, memory, out);
     if (bank.online.empty()) {
-        nobodyOnline(bank, state, out);
+        nobodyOnline(bank, memory, out);
     } else {
-        chargeCurrent(bank, config, state, now, out);
-        dischargeCurrent(bank, config, state, now, out);
-        state.lastVouchedDcl = out.maxDischargeCurrent;
+        chargeCurrent(bank, config, memory, now, out);
+        dischargeCurrent(bank, config, memory, now, out);
+        memory.lastVouchedDcl = out.maxDischargeCurrent;
     }
     out.allowToCharge = out.maxChargeCurrent.value_or(0.0) > 0.0 ? 1 : 0;
     out.allowToDischarge = out.maxDischargeCurrent.value_or(0.0) > 0.0 ? 1 : 0;

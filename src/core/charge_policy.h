@@ -37,6 +37,6 @@ struct ChargeLimits {
 //   the DCL of the last moment a pack was online, until the grace ends: a 12 s driver restart
 //   must not black out an off-grid house (rule 2). Then 0. Never more than the held packs still
 //   say together (their last online limits, or lower ones a pack back on the bus publishes now).
-ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorState& state, Instant now);
+ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now);
 
 }  // namespace bagg

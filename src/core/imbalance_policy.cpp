@@ -41,21 +41,21 @@ ImbalanceBand lower(ImbalanceBand b) { return static_cast<ImbalanceBand>(static_
 }  // namespace
 
 ImbalanceDecision decideImbalance(double spread, const CellAlarm& cellAlarm, const ImbalanceConfig& config,
-                                  ImbalanceState& state)
+                                  ImbalanceMemory& memory)
 {
     const ImbalanceBand raw = rawBand(spread, config);
-    if (raw > state.spreadBand) {
-        state.spreadBand = raw;
+    if (raw > memory.spreadBand) {
+        memory.spreadBand = raw;
     } else {
         // Step down one band at a time while the spread is clearly below that band's threshold.
-        while (state.spreadBand > raw &&
-               spread < enterThreshold(state.spreadBand, config) - config.hysteresis) {
-            state.spreadBand = lower(state.spreadBand);
+        while (memory.spreadBand > raw &&
+               spread < enterThreshold(memory.spreadBand, config) - config.hysteresis) {
+            memory.spreadBand = lower(memory.spreadBand);
         }
     }
 
     ImbalanceDecision d;
-    d.band = state.spreadBand;
+    d.band = memory.spreadBand;
     if (d.band != ImbalanceBand::Balanced) {
         d.reason = fmt::format("imbalance {:.1f}% > {:g}%", spread, enterThreshold(d.band, config));
         if (raw < d.band) d.reason += " (hysteresis)";

@@ -2,6 +2,7 @@
 // Encoding and decoding of com.victronenergy.BusItem payloads. Pure functions over sdbus-c++
 // messages and variants: no connection, no state.
 
+#include "venus_names.h"
 #include "packs/busitem_value.h"
 
 #include <sdbus-c++/Message.h>
@@ -13,8 +14,6 @@
 #include <vector>
 
 namespace bagg {
-
-inline constexpr const char* kBusItemInterface = "com.victronenergy.BusItem";
 
 // Invalid -> empty `ai`; double -> `d`; integer -> `i`; string -> `s`.
 sdbus::Variant toVariant(const Value& v);

@@ -35,7 +35,7 @@ PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::str
     : uniqueName_(std::move(uniqueName)),
       limits_(limits),
       onChanged_(std::move(onChanged)),
-      state_(std::move(service)),
+      values_(std::move(service)),
       liveness_(liveness),
       root_(sdbus::createProxy(connection, uniqueName_, "/")),
       connected_(sdbus::createProxy(connection, uniqueName_, std::string(quantityPath(Quantity::Connected)))),
@@ -46,7 +46,7 @@ PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::str
     connected_->finishRegistration();
     // Keyed on the unique name: the bus daemon sends us only this service's signals, and a
     // well-known name could not be matched on our side (signals carry the unique sender).
-    match_ = connection.addMatch("type='signal',sender='" + uniqueName_ + "',interface='com.victronenergy.BusItem'",
+    match_ = connection.addMatch("type='signal',sender='" + uniqueName_ + "',interface='" + kBusItemInterface + "'",
                                  [this](sdbus::Message& msg) {
                                      guardedCallback("battery signal", [&] { onSignal(msg); });
                                  });
@@ -80,9 +80,9 @@ void PackReader::onLivenessReply(const sdbus::Error* error)
     missedLiveness_ = answered ? 0 : missedLiveness_ + 1;
     if (unresponsive() != wasUnresponsive) {
         if (unresponsive())
-            spdlog::warn("{} ({}) does not answer: unresponsive", state_.label(), state_.service());
+            spdlog::warn("{} ({}) does not answer: unresponsive", values_.label(), values_.service());
         else
-            spdlog::info("{} ({}) answers again", state_.label(), state_.service());
+            spdlog::info("{} ({}) answers again", values_.label(), values_.service());
         onChanged_();
     }
 }
@@ -103,8 +103,8 @@ void PackReader::onSignal(sdbus::Message& msg)
         }
     } catch (const sdbus::Error& e) {
         // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
-        if (state_.noteUnreadable(std::string(path)))
-            spdlog::warn("{}: unreadable {} on {}: {} (logged once per path)", state_.service(), member, path,
+        if (values_.noteUnreadable(std::string(path)))
+            spdlog::warn("{}: unreadable {} on {}: {} (logged once per path)", values_.service(), member, path,
                          e.getMessage());
         return;
     }
@@ -113,13 +113,13 @@ void PackReader::onSignal(sdbus::Message& msg)
 
 void PackReader::applyOne(std::string_view path, const Decoded& value, bool& changed)
 {
-    const auto outcome = state_.apply(path, value, limits_);
+    const auto outcome = values_.apply(path, value, limits_);
     switch (outcome.kind) {
     case ApplyOutcome::Kind::Changed: changed = true; break;
     case ApplyOutcome::Kind::Rejected:
         changed = true;  // the field became absent
         if (outcome.firstForPath)
-            spdlog::warn("{} ({}): ignoring {} on {} (logged once per path)", state_.label(), state_.service(),
+            spdlog::warn("{} ({}): ignoring {} on {} (logged once per path)", values_.label(), values_.service(),
                          outcome.reason, path);
         break;
     default: break;
@@ -136,13 +136,13 @@ void PackReader::readRoot(const char* method, Decode decode, std::function<void(
             guardedCallback("initial read reply", [&] {
                 if (error && onMissing && isMissingMethod(*error)) return onMissing();
                 if (error) {
-                    spdlog::warn("{}: {} on / failed ({}); retrying", state_.service(), method, error->getMessage());
+                    spdlog::warn("{}: {} on / failed ({}); retrying", values_.service(), method, error->getMessage());
                     return retryLater();
                 }
                 try {
                     onInitialRead(decode(reply));
                 } catch (const sdbus::Error& e) {
-                    spdlog::warn("{}: unreadable reply to {} on / ({}); retrying", state_.service(), method,
+                    spdlog::warn("{}: unreadable reply to {} on / ({}); retrying", values_.service(), method,
                                  e.getMessage());
                     retryLater();
                 }
@@ -169,7 +169,7 @@ void PackReader::requestItems()
 
 void PackReader::requestRootValue()
 {
-    spdlog::info("{} has no GetItems; reading GetValue on /", state_.service());
+    spdlog::info("{} has no GetItems; reading GetValue on /", values_.service());
     readRoot(
         "GetValue",
         [this](sdbus::MethodReply& reply) {
@@ -183,7 +183,7 @@ void PackReader::requestRootValue()
 
 void PackReader::onInitialRead(std::size_t paths)
 {
-    if (!ready_) spdlog::info("battery {} ({}) read: {} paths", state_.label(), state_.service(), paths);
+    if (!ready_) spdlog::info("battery {} ({}) read: {} paths", values_.label(), values_.service(), paths);
     ready_ = true;
     onChanged_();
 }

@@ -4,7 +4,7 @@
 // falling back to GetValue on / for services that lack GetItems.
 // Never destroy a PackReader from inside one of its own callbacks: defer it to the loop.
 
-#include "packs/pack_state.h"
+#include "packs/pack_values.h"
 
 #include "event/event_loop.h"
 
@@ -33,7 +33,7 @@ public:
     PackReader& operator=(const PackReader&) = delete;
 
     const std::string& uniqueName() const { return uniqueName_; }
-    const PackState& state() const { return state_; }
+    const PackValues& values() const { return values_; }
     bool ready() const { return ready_; }  // the initial read has completed
     // Two liveness calls in a row went unanswered: a hung driver still owns its name.
     bool unresponsive() const { return missedLiveness_ >= 2; }
@@ -57,7 +57,7 @@ private:
     std::string uniqueName_;
     const PlausibilityConfig& limits_;
     std::function<void()> onChanged_;
-    PackState state_;
+    PackValues values_;
     bool ready_ = false;
     LivenessConfig liveness_;
     int missedLiveness_ = 0;

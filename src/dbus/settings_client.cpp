@@ -37,7 +37,7 @@ void SettingsClient::onAppeared(const std::string& owner)
     writtenSinceRegistering_.clear();
     spdlog::info("settings service is on the bus ({}); registering {} settings", owner, settings_.size());
     match_ = connection_.addMatch("type='signal',sender='" + owner +
-                                      "',interface='com.victronenergy.BusItem',member='PropertiesChanged',"
+                                      "',interface='" + kBusItemInterface + "',member='PropertiesChanged',"
                                       "path_namespace='" + root_ + "'",
                                   [this](sdbus::Message& msg) { guardedCallback("settings signal", [&] { onSignal(msg); }); });
     rootProxy_ = sdbus::createProxy(connection_, owner, "/");
@@ -58,7 +58,7 @@ void SettingsClient::onAppeared(const std::string& owner)
     //                      dict entry( string "value" variant string "battery:513" ) ] ]
     std::vector<Dict> request;
     for (const auto& s : settings_) request.push_back({{"path", sdbus::Variant(s.path)}, {"default", toVariant(s.defaultValue)}});
-    auto call = rootProxy_->createMethodCall("com.victronenergy.Settings", "AddSettings");
+    auto call = rootProxy_->createMethodCall(kSettingsInterface, "AddSettings");
     call << request;
     rootProxy_->callMethod(
         call,

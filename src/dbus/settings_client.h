@@ -3,6 +3,7 @@
 // AddSettings once the service is there (it may start after us), reports their values and every
 // later change, and writes new values. Nothing here blocks the loop.
 
+#include "venus_names.h"
 #include "packs/busitem_value.h"
 #include "name_watcher.h"
 
@@ -17,8 +18,6 @@
 #include <vector>
 
 namespace bagg {
-
-inline constexpr const char* kSettingsService = "com.victronenergy.settings";
 
 class SettingsClient {
 public:

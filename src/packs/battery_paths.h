@@ -1,7 +1,7 @@
 #pragma once
 // The paths of a Venus OS battery service (venus-dbus.md §5), one row each: the path, what it is
 // (a Quantity, the id of a CellExtreme, an Alarm, an identity path) and how it is typed and rounded
-// on the bus. The pack reader (PackState), the aggregate's publisher, battery-sim and `status` take
+// on the bus. The pack reader (PackValues), the aggregate's publisher, battery-sim and `status` take
 // paths and formats from here, so that what we read and what we publish cannot drift apart.
 //
 // Not here: the management paths every device service has (/Mgmt/*, /FirmwareVersion,

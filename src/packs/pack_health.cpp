@@ -12,12 +12,12 @@ using Record = HealthMemory::Record;
 // What the aggregate cannot do without: a pack lacking them is `invalid`, and held.
 bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
 
-std::string identityOf(const PackState& s)
+std::string identityOf(const PackValues& s)
 {
     return s.serial().empty() ? "service:" + s.service() : "serial:" + s.serial();
 }
 
-PackIdentity roleIdentity(const PackState& s)
+PackIdentity roleIdentity(const PackValues& s)
 {
     return {s.service(), s.customName(), s.productName(), s.serial(), s.productId()};
 }
@@ -38,7 +38,7 @@ bool knownButExcluded(const KnownPack& k, const BatteriesConfig& config)
 PackHealth healthOf(const PackObservation* obs, const BatteriesConfig& config)
 {
     if (!obs) return PackHealth::Gone;
-    const PackState& s = *obs->state;
+    const PackValues& s = *obs->values;
     if (!isIncluded(config, s.service(), s.customName(), s.serial())) return PackHealth::Excluded;
     if (!obs->read) return PackHealth::Connecting;
     if (!obs->answering) return PackHealth::Unresponsive;
@@ -95,7 +95,7 @@ PackSnapshot bankEntry(const Record& r, const PackObservation* obs, const std::s
 {
     PackSnapshot s;
     if (r.lastOnline) s = *r.lastOnline;
-    if (presence == PackPresence::Held && obs && obs->read) takeLowerLimits(s, obs->state->snapshot());
+    if (presence == PackPresence::Held && obs && obs->read) takeLowerLimits(s, obs->values->snapshot());
     s.service = service;
     if (!label.empty()) s.label = label;
     s.presence = presence;
@@ -147,12 +147,12 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         const auto found = observed.find(service);
         const PackObservation* obs = found == observed.end() ? nullptr : &found->second;
         r.health = healthOf(obs, config);
-        if (obs) r.label = obs->state->label();
+        if (obs) r.label = obs->values->label();
         const bool readNow = obs && obs->read;
-        std::string identity = readNow ? identityOf(*obs->state) : !r.identity.empty() ? r.identity : "service:" + service;
+        std::string identity = readNow ? identityOf(*obs->values) : !r.identity.empty() ? r.identity : "service:" + service;
         const bool known = isKnown(m, identity) || isKnown(m, "service:" + service);
         if (readNow) {
-            const RoleDecision role = classifyRole(roleIdentity(*obs->state), obs->state->snapshot(), config.roles,
+            const RoleDecision role = classifyRole(roleIdentity(*obs->values), obs->values->snapshot(), config.roles,
                                                    r.wasPack || known);
             r.role = role.role;
             r.roleReason = role.why;
@@ -166,13 +166,13 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             r.awaySince.reset();
         } else if (r.health == PackHealth::Online) {
             r.presence = PackPresence::Online;
-            r.lastOnline = obs->state->snapshot();
+            r.lastOnline = obs->values->snapshot();
             r.identity = identity;
             r.wasPack = true;
             r.forgotten = false;
             r.awaySince.reset();
             r.firstSeen.reset();
-            rememberOnline(m, identity, obs->state->label(), out.knownChanged);
+            rememberOnline(m, identity, obs->values->label(), out.knownChanged);
             anyOnline = true;
         } else {
             r.presence = awayPresence(r, obs, known, grace, m, now);

@@ -19,7 +19,7 @@
 // (forgetMissing(), /Packs/ForgetMissing).
 
 #include "pack_role.h"
-#include "pack_state.h"
+#include "pack_values.h"
 
 #include "bagg/config/config.h"
 #include "bagg/core/instant.h"
@@ -49,7 +49,7 @@ std::string_view presenceName(PackPresence presence);  // "online", "held", "mis
 
 // One battery service as the bus edge sees it now. Services the edge no longer observes are gone.
 struct PackObservation {
-    const PackState* state = nullptr;  // its values and identity; never null
+    const PackValues* values = nullptr;  // its values and identity; never null
     bool read = false;                 // the first read (GetItems) has finished
     bool answering = true;             // its liveness calls are answered
 };

@@ -1,11 +1,11 @@
 // libFuzzer target: value decoding and the aggregation behind it. Fuzzed D-Bus variants of every
-// type go through the decoder, the plausibility filter and PackState into aggregate(), with a
+// type go through the decoder, the plausibility filter and PackValues into aggregate(), with a
 // fuzzed configuration. Whatever comes in, what would be published must be sane: no NaN, SOC
 // within 0-100 %, and limits never above what the online BMSes allow.
 
 #include "bagg/core/aggregate.h"
 #include "dbus/busitem_codec.h"
-#include "packs/pack_state.h"
+#include "packs/pack_values.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -74,11 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     const bagg::PlausibilityConfig limits;
     const auto config = fuzzConfig(in);
-    std::vector<bagg::PackState> states;
+    std::vector<bagg::PackValues> states;
     const int packs = in.ConsumeIntegralInRange(0, 4);
     for (int p = 0; p < packs; ++p) states.emplace_back("com.victronenergy.battery.p" + std::to_string(p));
 
-    bagg::AggregatorState memory;
+    bagg::AggregatorMemory memory;
     long step = 0;
     double lastOnlineDcl = 0.0;
     while (in.remaining_bytes() > 0 && !states.empty()) {

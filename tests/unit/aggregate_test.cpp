@@ -12,8 +12,8 @@ using test::pack;
 
 AggregateResult run(const std::vector<PackSnapshot>& packs, const AggregationConfig& config = {})
 {
-    AggregatorState state;
-    return aggregate(packs, config, state, Instant{0});
+    AggregatorMemory memory;
+    return aggregate(packs, config, memory, Instant{0});
 }
 
 void expectNear(const std::optional<double>& actual, double expected, const char* what)
@@ -255,9 +255,9 @@ TEST(Aggregate, ImbalanceHysteresisAcrossRecomputes)
 {
     AggregationConfig cfg;
     cfg.nominalChargeCurrent = 150;
-    AggregatorState state;
+    AggregatorMemory memory;
     auto at = [&](double spread) {
-        return aggregate({bmsPack("A", 50, 100, 100), bmsPack("B", 50 + spread, 100, 100)}, cfg, state, Instant{0});
+        return aggregate({bmsPack("A", 50, 100, 100), bmsPack("B", 50 + spread, 100, 100)}, cfg, memory, Instant{0});
     };
     expectNear(at(16).maxChargeCurrent, 99, "enter warning");
     expectNear(at(14).maxChargeCurrent, 99, "stay within hysteresis");
@@ -420,7 +420,7 @@ TEST(Aggregate, OnlyHeldPacksMeansNoChargingButTheSocStays)
     const auto r = run({held(bmsPack("A", 64, 50, 100))});
     expectNear(r.soc, 64, "soc");
     expectNear(r.maxChargeCurrent, 0, "ccl");
-    expectNear(r.maxDischargeCurrent, 0, "dcl: no DCL was ever vouched in this state");
+    expectNear(r.maxDischargeCurrent, 0, "dcl: no DCL was ever vouched before");
     EXPECT_EQ(r.chargeLimitation, "no BMS online (1 reconnecting)");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
     EXPECT_FALSE(r.imbalance) << "no imbalance band while no pack is online";

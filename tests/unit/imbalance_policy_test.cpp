@@ -13,12 +13,12 @@ struct Step {
     int level;
 };
 
-// Feeds a sequence of spreads through one state, as successive recomputes would.
+// Feeds a sequence of spreads through one memory, as successive recomputes would.
 void runSequence(const std::vector<Step>& steps, const ImbalanceConfig& config = {})
 {
-    ImbalanceState state;
+    ImbalanceMemory memory;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-        const auto d = decideImbalance(steps[i].spread, {}, config, state);
+        const auto d = decideImbalance(steps[i].spread, {}, config, memory);
         EXPECT_EQ(d.band, steps[i].expected) << "step " << i << " spread " << steps[i].spread;
         EXPECT_EQ(d.alarmLevel, steps[i].level) << "step " << i << " spread " << steps[i].spread;
     }
@@ -84,28 +84,28 @@ TEST(ImbalancePolicy, ZeroHysteresisLeavesAtTheThreshold)
 TEST(ImbalancePolicy, CellAlarmForcesItsOwnBandAndReleasesAtOnce)
 {
     ImbalanceConfig c;
-    ImbalanceState state;
+    ImbalanceMemory memory;
     // Issue 11 rule 8: a warning (1) forces the warning band, not the alarm band, with a 1 % spread.
-    auto d = decideImbalance(1.0, {1, "cell alarm HighCellVoltage (warning) on Bank 2"}, c, state);
+    auto d = decideImbalance(1.0, {1, "cell alarm HighCellVoltage (warning) on Bank 2"}, c, memory);
     EXPECT_EQ(d.band, ImbalanceBand::Warning);
     EXPECT_EQ(d.alarmLevel, 0) << "a cell alarm is not an imbalance: /Alarms/CellImbalance stays as the spread says";
     EXPECT_TRUE(d.cellAlarm);
     EXPECT_EQ(d.reason, "cell alarm HighCellVoltage (warning) on Bank 2");
 
-    d = decideImbalance(1.0, {2, "cell alarm HighCellVoltage on Bank 2"}, c, state);
+    d = decideImbalance(1.0, {2, "cell alarm HighCellVoltage on Bank 2"}, c, memory);
     EXPECT_EQ(d.band, ImbalanceBand::Alarm);
     EXPECT_EQ(d.alarmLevel, 0);
     EXPECT_EQ(d.reason, "cell alarm HighCellVoltage on Bank 2");
 
     // Only ever raises: a spread already in the alarm band keeps its own reason and level.
-    d = decideImbalance(25.0, {1, "cell alarm LowCellVoltage (warning) on Bank 1"}, c, state);
+    d = decideImbalance(25.0, {1, "cell alarm LowCellVoltage (warning) on Bank 1"}, c, memory);
     EXPECT_EQ(d.band, ImbalanceBand::Alarm);
     EXPECT_EQ(d.alarmLevel, 2);
     EXPECT_FALSE(d.cellAlarm);
     EXPECT_EQ(d.reason, "imbalance 25.0% > 20%");
 
     // The cell alarm does not feed the spread hysteresis: once it clears, the spread decides alone.
-    ImbalanceState fresh;
+    ImbalanceMemory fresh;
     decideImbalance(1.0, {2, "cell alarm"}, c, fresh);
     d = decideImbalance(1.0, {}, c, fresh);
     EXPECT_EQ(d.band, ImbalanceBand::Balanced);
@@ -114,10 +114,10 @@ TEST(ImbalancePolicy, CellAlarmForcesItsOwnBandAndReleasesAtOnce)
 
 TEST(ImbalancePolicy, ReasonNamesSpreadAndThreshold)
 {
-    ImbalanceState state;
-    EXPECT_EQ(decideImbalance(17.24, {}, {}, state).reason, "imbalance 17.2% > 15%");
-    EXPECT_EQ(decideImbalance(14.0, {}, {}, state).reason, "imbalance 14.0% > 15% (hysteresis)");
-    EXPECT_EQ(decideImbalance(2.0, {}, {}, state).reason, "");
+    ImbalanceMemory memory;
+    EXPECT_EQ(decideImbalance(17.24, {}, {}, memory).reason, "imbalance 17.2% > 15%");
+    EXPECT_EQ(decideImbalance(14.0, {}, {}, memory).reason, "imbalance 14.0% > 15% (hysteresis)");
+    EXPECT_EQ(decideImbalance(2.0, {}, {}, memory).reason, "");
 }
 
 TEST(ImbalancePolicy, BandCurrentFollowsTheSeedTable)

@@ -22,10 +22,10 @@ public:
     }
 
     // A pack that has been read: SOC, voltage and a CCL (so it is a pack, not a monitor).
-    PackState& add(const std::string& suffix, double soc = 80, const std::string& serial = "")
+    PackValues& add(const std::string& suffix, double soc = 80, const std::string& serial = "")
     {
         const std::string service = "com.victronenergy.battery." + suffix;
-        auto& s = *(states[service] = std::make_unique<PackState>(service));
+        auto& s = *(states[service] = std::make_unique<PackValues>(service));
         set(s, "/Soc", soc);
         set(s, "/Dc/0/Voltage", 52.0);
         set(s, "/Info/MaxChargeCurrent", 50.0);
@@ -34,7 +34,7 @@ public:
         observed[service] = PackObservation{&s, true, true};
         return s;
     }
-    static void set(PackState& s, const std::string& path, Value v) { s.apply(path, Decoded{std::move(v), true}, {}); }
+    static void set(PackValues& s, const std::string& path, Value v) { s.apply(path, Decoded{std::move(v), true}, {}); }
     void leave(const std::string& suffix) { observed.erase("com.victronenergy.battery." + suffix); }
     PackObservation& obs(const std::string& suffix) { return observed.at("com.victronenergy.battery." + suffix); }
 
@@ -45,7 +45,7 @@ public:
 
     BatteriesConfig config;
     HealthMemory memory;
-    std::map<std::string, std::unique_ptr<PackState>> states;
+    std::map<std::string, std::unique_ptr<PackValues>> states;
     std::map<std::string, PackObservation> observed;
 };
 

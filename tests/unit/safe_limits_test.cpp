@@ -29,31 +29,31 @@ void expectNear(const std::optional<double>& actual, double expected, const char
 // systemcalc still counts us as a BMS, and it counts only a battery with a CVL.
 TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
 {
-    AggregatorState state;
+    AggregatorMemory memory;
     AggregationConfig cfg;
     std::vector<PackSnapshot> bank;
     for (const char* name : {"A", "B", "C"}) bank.push_back(bmsPack(name, 80, 100, 200).with(Quantity::ChargeVoltageLimit, 56.0));
-    auto r = aggregate(bank, cfg, state, 0s);
+    auto r = aggregate(bank, cfg, memory, 0s);
     expectNear(r.maxChargeVoltage, 56.0, "cvl");
 
     for (auto& p : bank) p.presence = PackPresence::Missing;
-    r = aggregate(bank, cfg, state, 60s);
+    r = aggregate(bank, cfg, memory, 60s);
     expectNear(r.maxChargeVoltage, 56.0, "the last vouched CVL stays published");
     expectNear(r.maxChargeCurrent, 0, "ccl");
     expectNear(r.maxDischargeCurrent, 0, "dcl");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 2);
 
-    r = aggregate({}, cfg, state, 61s);
+    r = aggregate({}, cfg, memory, 61s);
     expectNear(r.maxChargeVoltage, 56.0, "also with no battery service at all");
 
     cfg.maxChargeVoltage = 55.0;
-    expectNear(aggregate({}, cfg, state, 62s).maxChargeVoltage, 55.0, "capped by max_charge_voltage");
+    expectNear(aggregate({}, cfg, memory, 62s).maxChargeVoltage, 55.0, "capped by max_charge_voltage");
 
     // After a restart: the CVL kept in the state file.
-    AggregatorState restarted;
+    AggregatorMemory restarted;
     restarted.lastVouchedCvl = 55.6;
     expectNear(aggregate({}, AggregationConfig{}, restarted, 0s).maxChargeVoltage, 55.6, "from the state file");
-    EXPECT_FALSE(aggregate({}, AggregationConfig{}, *std::make_unique<AggregatorState>(), 0s).maxChargeVoltage)
+    EXPECT_FALSE(aggregate({}, AggregationConfig{}, *std::make_unique<AggregatorMemory>(), 0s).maxChargeVoltage)
         << "never any CVL and none configured: nothing to vouch for";
 }
 
@@ -61,20 +61,20 @@ TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
 // stays at the last vouched (derated) value while the packs are held, then goes to 0.
 TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
 {
-    AggregatorState state;
+    AggregatorMemory memory;
     const AggregationConfig cfg;
     std::vector<PackSnapshot> bank = {bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)};
-    auto r = aggregate(bank, cfg, state, 0s);
+    auto r = aggregate(bank, cfg, memory, 0s);
     expectNear(r.maxDischargeCurrent, 300, "dcl online");
 
     // One pack goes first: derated to the two visible BMSes.
     bank[2].presence = PackPresence::Held;
-    r = aggregate(bank, cfg, state, 1s);
+    r = aggregate(bank, cfg, memory, 1s);
     expectNear(r.maxDischargeCurrent, 200, "derated");
 
     // All held: no BMS vouches for charging; discharging goes on at the last vouched value.
     for (auto& p : bank) p.presence = PackPresence::Held;
-    r = aggregate(bank, cfg, state, 2s);
+    r = aggregate(bank, cfg, memory, 2s);
     expectNear(r.maxChargeCurrent, 0, "ccl at once");
     expectNear(r.maxDischargeCurrent, 200, "dcl held at the last vouched, derated value");
     EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting): last DCL 200 A held");
@@ -87,39 +87,39 @@ TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
     for (auto& p : bank) p.presence = PackPresence::Held;
     bank[0].with(Quantity::DischargeCurrentLimit, 10);
     bank[1].with(Quantity::DischargeCurrentLimit, 40);
-    expectNear(aggregate(bank, cfg, state, 3s).maxDischargeCurrent, 150, "min(last vouched 200, 10 + 40 + 100)");
+    expectNear(aggregate(bank, cfg, memory, 3s).maxDischargeCurrent, 150, "min(last vouched 200, 10 + 40 + 100)");
     bank[0].with(Quantity::DischargeCurrentLimit, 0);
     bank[1].with(Quantity::DischargeCurrentLimit, 0).with(Quantity::AllowToDischarge, 0);
-    expectNear(aggregate(bank, cfg, state, 4s).maxDischargeCurrent, 100, "only C still vouches");
+    expectNear(aggregate(bank, cfg, memory, 4s).maxDischargeCurrent, 100, "only C still vouches");
     bank[2].with(Quantity::AllowToDischarge, 0);
-    r = aggregate(bank, cfg, state, 5s);
+    r = aggregate(bank, cfg, memory, 5s);
     expectNear(r.maxDischargeCurrent, 0, "every held pack blocks");
     EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting)");
     for (auto& p : bank) p.with(Quantity::DischargeCurrentLimit, 100).with(Quantity::AllowToDischarge, 1);
 
     // The grace is over and nobody is back: 0.
     for (auto& p : bank) p.presence = PackPresence::Missing;
-    r = aggregate(bank, cfg, state, 40s);
+    r = aggregate(bank, cfg, memory, 40s);
     expectNear(r.maxDischargeCurrent, 0, "dcl after the grace");
     EXPECT_EQ(r.dischargeLimitation, "no battery online");
 
     // Back online, then all held again: held at the new value, not the old one.
     for (auto& p : bank) p.presence = PackPresence::Online;
-    aggregate(bank, cfg, state, 50s);
+    aggregate(bank, cfg, memory, 50s);
     for (auto& p : bank) p.presence = PackPresence::Held;
-    expectNear(aggregate(bank, cfg, state, 51s).maxDischargeCurrent, 300, "held again");
+    expectNear(aggregate(bank, cfg, memory, 51s).maxDischargeCurrent, 300, "held again");
 }
 
 // Rule 3: A (SOC 60) turns invalid for 15 s while B reads 64. The SOC must not rise to 64.
 TEST(SafeLimits, SocNeverRisesBecauseAPackWentSilent)
 {
-    AggregatorState state;
+    AggregatorMemory memory;
     auto a = bmsPack("A", 60, 50, 100).with(Quantity::Current, 20);
     auto b = bmsPack("B", 64, 50, 100).with(Quantity::Current, 20);
-    auto r = aggregate({a, b}, {}, state, 0s);
+    auto r = aggregate({a, b}, {}, memory, 0s);
     expectNear(r.soc, 60, "soc");
     expectNear(r.current, 40, "current");
-    r = aggregate({as(a, PackPresence::Held), b}, {}, state, 5s);
+    r = aggregate({as(a, PackPresence::Held), b}, {}, memory, 5s);
     expectNear(r.soc, 60, "the held SOC, not 64");
     expectNear(r.current, 40, "the held pack still carries current: the bank current does not halve");
     expectNear(r.maxChargeCurrent, 50, "but its limits do not count: 50 A x 1");
@@ -130,22 +130,22 @@ TEST(SafeLimits, AlarmsAndCvlOfAHeldPackDoNotVanish)
 {
     AggregationConfig cfg;
     cfg.nominalChargeCurrent = 150;
-    AggregatorState state;
+    AggregatorMemory memory;
     auto a = bmsPack("A", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 56.0);
     auto b = bmsPack("B", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 56.0);
     auto c = bmsPack("C", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 55.8).withAlarm(Alarm::HighCellVoltage, 2);
-    auto r = aggregate({a, b, c}, cfg, state, 0s);
+    auto r = aggregate({a, b, c}, cfg, memory, 0s);
     expectNear(r.maxChargeCurrent, 50, "alarm band");
     expectNear(r.maxChargeVoltage, 55.8, "cvl");
 
-    r = aggregate({a, b, as(c, PackPresence::Held)}, cfg, state, 1s);
+    r = aggregate({a, b, as(c, PackPresence::Held)}, cfg, memory, 1s);
     EXPECT_EQ(r.alarms[index(Alarm::HighCellVoltage)], 2) << "its alarm is held";
     expectNear(r.maxChargeCurrent, 50, "and the band it caused");
     expectNear(r.maxChargeVoltage, 55.8, "its CVL still bounds the bank");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
     EXPECT_EQ(r.alarms[index(Alarm::CellImbalance)], 0);
 
-    r = aggregate({a, b, as(c, PackPresence::Missing)}, cfg, state, 40s);
+    r = aggregate({a, b, as(c, PackPresence::Missing)}, cfg, memory, 40s);
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 2) << "beyond the grace: missing";
     expectNear(r.maxChargeVoltage, 56.0, "dropped after the grace");
 }
@@ -161,8 +161,8 @@ TEST(SafeLimits, ALostPackRaisesBmsCable)
     for (const auto& k : {Case{PackPresence::Online, 0}, Case{PackPresence::Held, 1}, Case{PackPresence::Missing, 2}}) {
         auto bank = all;
         bank[2].presence = k.c;
-        AggregatorState state;
-        EXPECT_EQ(aggregate(bank, {}, state, 0s).alarms[index(Alarm::BmsCable)], std::optional<int>(k.bmsCable))
+        AggregatorMemory memory;
+        EXPECT_EQ(aggregate(bank, {}, memory, 0s).alarms[index(Alarm::BmsCable)], std::optional<int>(k.bmsCable))
             << "C " << static_cast<int>(k.c);
     }
 }
@@ -173,22 +173,22 @@ TEST(SafeLimits, BlockedPackStopsOrIsExcludedUnlessItStillTakesCurrent)
     auto a = bmsPack("A", 99, 0, 100).with(Quantity::AllowToCharge, 0);
     auto b = bmsPack("B", 95, 10, 100);
     AggregationConfig cfg;
-    AggregatorState state;
-    auto r = aggregate({a, b}, cfg, state, 0s);
+    AggregatorMemory memory;
+    auto r = aggregate({a, b}, cfg, memory, 0s);
     expectNear(r.maxChargeCurrent, 0, "stop");
     EXPECT_EQ(r.chargeLimitation, "A blocks charging (AllowToCharge 0)");
 
     auto empty = bmsPack("A", 1, 50, 0).with(Quantity::AllowToDischarge, 0);
-    r = aggregate({empty, b}, cfg, state, 0s);
+    r = aggregate({empty, b}, cfg, memory, 0s);
     expectNear(r.maxDischargeCurrent, 0, "stop on the discharge side");
     EXPECT_EQ(r.dischargeLimitation, "A blocks discharging (AllowToDischarge 0)");
 
     auto modules = bmsPack("M", 50, 40, 100).with(Quantity::ModulesBlockingCharge, 1);
-    EXPECT_EQ(aggregate({modules, b}, cfg, state, 0s).chargeLimitation, "M blocks charging (1 module blocking)");
+    EXPECT_EQ(aggregate({modules, b}, cfg, memory, 0s).chargeLimitation, "M blocks charging (1 module blocking)");
 
     // Exclude: left out while its FET is open (no current)...
     cfg.blockedPack = BlockedPackPolicy::Exclude;
-    AggregatorState ex;
+    AggregatorMemory ex;
     auto a0 = bmsPack("A", 90, 50, 100);
     aggregate({a0, b}, cfg, ex, 0s);  // its limit before blocking: 50 A, threshold max(1, 1) A
     r = aggregate({a, b}, cfg, ex, 1s);
@@ -213,7 +213,7 @@ TEST(SafeLimits, BlockedPackStopsOrIsExcludedUnlessItStillTakesCurrent)
     // Separately per direction: exclude for charging, stop for discharging.
     cfg.blockedPack = BlockedPackPolicy::Stop;
     cfg.blockedCharge = BlockedPackPolicy::Exclude;
-    AggregatorState mixed;
+    AggregatorMemory mixed;
     r = aggregate({bmsPack("A", 99, 0, 0).with(Quantity::AllowToCharge, 0).with(Quantity::AllowToDischarge, 0), b}, cfg,
                   mixed, 0s);
     expectNear(r.maxChargeCurrent, 10, "charge: exclude");

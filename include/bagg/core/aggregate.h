@@ -1,6 +1,6 @@
 #pragma once
 // The pure aggregation: packs, configuration and the time in, one virtual battery out. No D-Bus,
-// no clock, no I/O; the only memory between calls is AggregatorState.
+// no clock, no I/O; the only memory between calls is AggregatorMemory.
 //
 // What each pack contributes depends on its presence (packs/pack_health.h):
 //   Online   everything
@@ -46,8 +46,8 @@ struct AggregateResult {
 };
 
 // The memory between two calls; the daemon keeps the values marked (state file) over restarts.
-struct AggregatorState {
-    ImbalanceState imbalance;               // the band hysteresis (state file)
+struct AggregatorMemory {
+    ImbalanceMemory imbalance;              // the band hysteresis (state file)
     std::optional<double> lastVouchedCvl;   // V: the packs' CVL when one last published one (state file)
     std::optional<double> lastVouchedDcl;   // A: the DCL when a pack was last online
     BlockWatches blockedCharge, blockedDischarge;
@@ -55,6 +55,6 @@ struct AggregatorState {
 
 // now: for the rules that need time (a blocked pack that still takes current for 3 s).
 AggregateResult aggregate(const std::vector<PackSnapshot>& packs, const AggregationConfig& config,
-                          AggregatorState& state, Instant now);
+                          AggregatorMemory& memory, Instant now);
 
 }  // namespace bagg

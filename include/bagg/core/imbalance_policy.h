@@ -12,7 +12,7 @@ namespace bagg {
 enum class ImbalanceBand { Balanced = 0, Reduced = 1, Warning = 2, Alarm = 3 };
 
 // The memory the hysteresis needs between two recomputes.
-struct ImbalanceState {
+struct ImbalanceMemory {
     ImbalanceBand spreadBand = ImbalanceBand::Balanced;
 };
 
@@ -33,7 +33,7 @@ struct CellAlarm {
 
 // spread: highest minus lowest SOC of the packs that count (0 with fewer than two).
 ImbalanceDecision decideImbalance(double spread, const CellAlarm& cellAlarm, const ImbalanceConfig& config,
-                                  ImbalanceState& state);
+                                  ImbalanceMemory& memory);
 
 // The charge current allowed in a band, given the nominal current.
 double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& config);

@@ -1,4 +1,4 @@
-#include "pack_state.h"
+#include "pack_values.h"
 
 #include "battery_paths.h"
 
@@ -13,13 +13,13 @@ const std::string* asText(const Value& v) { return std::get_if<std::string>(&v);
 
 }  // namespace
 
-PackState::PackState(std::string service)
+PackValues::PackValues(std::string service)
 {
     snapshot_.service = std::move(service);
     snapshot_.label = label();
 }
 
-std::string PackState::label() const
+std::string PackValues::label() const
 {
     if (!customName_.empty()) return customName_;
     const auto& service = snapshot_.service;
@@ -28,7 +28,7 @@ std::string PackState::label() const
     return productName_.empty() ? suffix : fmt::format("{} ({})", productName_, suffix);
 }
 
-bool PackState::noteUnreadable(const std::string& path)
+bool PackValues::noteUnreadable(const std::string& path)
 {
     constexpr std::size_t kMaxLoggedPaths = 64;
     ++rejected_;
@@ -36,7 +36,7 @@ bool PackState::noteUnreadable(const std::string& path)
     return loggedPaths_.insert("unreadable:" + path).second;
 }
 
-ApplyOutcome PackState::reject(std::string_view path, std::string reason)
+ApplyOutcome PackValues::reject(std::string_view path, std::string reason)
 {
     ++rejected_;
     ApplyOutcome out{ApplyOutcome::Kind::Rejected, std::move(reason), false};
@@ -45,7 +45,7 @@ ApplyOutcome PackState::reject(std::string_view path, std::string reason)
     return out;
 }
 
-ApplyOutcome PackState::apply(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
+ApplyOutcome PackValues::apply(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
 {
     const BatteryPath* target = findPackPath(path);
     if (!target) return {};

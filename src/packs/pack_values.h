@@ -21,9 +21,9 @@ struct ApplyOutcome {
     bool firstForPath = false; // for Rejected: the first rejection on this path (log it)
 };
 
-class PackState {
+class PackValues {
 public:
-    explicit PackState(std::string service);
+    explicit PackValues(std::string service);
 
     ApplyOutcome apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
 
@@ -35,7 +35,7 @@ public:
     const std::optional<int>& deviceInstance() const { return deviceInstance_; }
     // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
     std::string label() const;
-    // The values as the core needs them; online and label are the caller's to set.
+    // The values as the core needs them, labelled; their presence is the health policy's to set.
     const PackSnapshot& snapshot() const { return snapshot_; }
     bool connected() const { return snapshot_.get(Quantity::Connected).value_or(1.0) != 0.0; }
     int rejectedValues() const { return rejected_; }

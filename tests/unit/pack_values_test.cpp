@@ -1,4 +1,4 @@
-#include "packs/pack_state.h"
+#include "packs/pack_values.h"
 
 #include <gtest/gtest.h>
 
@@ -11,13 +11,13 @@ namespace {
 Decoded good(Value v) { return {std::move(v), true}; }
 Decoded badType() { return {Invalid{}, false}; }
 
-class PackStateTest : public ::testing::Test {
+class PackValuesTest : public ::testing::Test {
 protected:
-    PackState pack{"com.victronenergy.battery.ttyUSB0"};
+    PackValues pack{"com.victronenergy.battery.ttyUSB0"};
     PlausibilityConfig limits;
 };
 
-TEST_F(PackStateTest, KnownPathsFillTheSnapshot)
+TEST_F(PackValuesTest, KnownPathsFillTheSnapshot)
 {
     EXPECT_EQ(pack.apply("/Soc", good(80.0), limits).kind, ApplyOutcome::Kind::Changed);
     EXPECT_EQ(pack.apply("/Soc", good(80.0), limits).kind, ApplyOutcome::Kind::Unchanged);
@@ -33,7 +33,7 @@ TEST_F(PackStateTest, KnownPathsFillTheSnapshot)
     EXPECT_EQ(s.alarm(Alarm::HighCellVoltage), 2);
 }
 
-TEST_F(PackStateTest, UnknownPathsAreIgnored)
+TEST_F(PackValuesTest, UnknownPathsAreIgnored)
 {
     EXPECT_EQ(pack.apply("/Some/Driver/Specific", good(1.0), limits).kind, ApplyOutcome::Kind::Ignored);
     EXPECT_EQ(pack.apply("", good(1.0), limits).kind, ApplyOutcome::Kind::Ignored);
@@ -41,7 +41,7 @@ TEST_F(PackStateTest, UnknownPathsAreIgnored)
     EXPECT_EQ(pack.rejectedValues(), 0);
 }
 
-TEST_F(PackStateTest, InvalidMakesTheValueAbsent)
+TEST_F(PackValuesTest, InvalidMakesTheValueAbsent)
 {
     pack.apply("/Soc", good(80.0), limits);
     EXPECT_EQ(pack.apply("/Soc", good(Invalid{}), limits).kind, ApplyOutcome::Kind::Changed);
@@ -55,7 +55,7 @@ struct Garbage {
     const char* reason;
 };
 
-TEST_F(PackStateTest, GarbageIsRejectedCountedAndLoggedOncePerPath)
+TEST_F(PackValuesTest, GarbageIsRejectedCountedAndLoggedOncePerPath)
 {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const std::vector<Garbage> cases = {
@@ -92,7 +92,7 @@ TEST_F(PackStateTest, GarbageIsRejectedCountedAndLoggedOncePerPath)
     EXPECT_FALSE(s.alarm(Alarm::LowVoltage));
 }
 
-TEST_F(PackStateTest, GarbageReplacesAGoodValueRatherThanKeepingItStale)
+TEST_F(PackValuesTest, GarbageReplacesAGoodValueRatherThanKeepingItStale)
 {
     pack.apply("/Info/MaxChargeCurrent", good(50.0), limits);
     pack.apply("/Info/MaxChargeCurrent", good(std::numeric_limits<double>::quiet_NaN()), limits);
@@ -101,14 +101,14 @@ TEST_F(PackStateTest, GarbageReplacesAGoodValueRatherThanKeepingItStale)
     EXPECT_EQ(pack.snapshot().get(Quantity::ChargeCurrentLimit), 40.0);
 }
 
-TEST_F(PackStateTest, ConfiguredLimitsApply)
+TEST_F(PackValuesTest, ConfiguredLimitsApply)
 {
     limits.maxCellVoltage = 3.0;  // e.g. LTO cells
     EXPECT_EQ(pack.apply("/System/MaxCellVoltage", good(3.3), limits).kind, ApplyOutcome::Kind::Rejected);
     EXPECT_EQ(pack.apply("/System/MaxCellVoltage", good(2.6), limits).kind, ApplyOutcome::Kind::Changed);
 }
 
-TEST_F(PackStateTest, LabelPrefersCustomNameThenProductName)
+TEST_F(PackValuesTest, LabelPrefersCustomNameThenProductName)
 {
     EXPECT_EQ(pack.label(), "ttyUSB0");
     pack.apply("/ProductName", good(std::string("JBD BMS")), limits);
@@ -120,7 +120,7 @@ TEST_F(PackStateTest, LabelPrefersCustomNameThenProductName)
     EXPECT_EQ(pack.label(), "JBD BMS (ttyUSB0)");
 }
 
-TEST_F(PackStateTest, ConnectedZeroMeansDisconnected)
+TEST_F(PackValuesTest, ConnectedZeroMeansDisconnected)
 {
     EXPECT_TRUE(pack.connected()) << "a driver that does not publish /Connected is connected";
     pack.apply("/Connected", good(std::int64_t{0}), limits);
