@@ -141,7 +141,7 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
         PackIds ids;
         ids.service = e.add(base + "Service", Invalid{}, kText);
         ids.name = e.add(base + "Name", Invalid{}, kText);
-        ids.state = e.add(base + "State", Invalid{}, kText);
+        ids.health = e.add(base + "State", Invalid{}, kText);
         ids.role = e.add(base + "Role", Invalid{}, kText);
         ids.presence = e.add(base + "Presence", Invalid{}, kText);
         ids.rejected = e.add(base + "RejectedValues", Invalid{}, kCount);
@@ -184,7 +184,7 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
         if (ids.shown == now) continue;
         e.set(ids.service, v.service.empty() ? Value{Invalid{}} : Value{v.service});
         e.set(ids.name, v.label.empty() ? Value{Invalid{}} : Value{v.label});
-        e.set(ids.state, std::string(healthName(v.health)));
+        e.set(ids.health, std::string(healthName(v.health)));
         e.set(ids.role, std::string(roleName(v.role)));
         e.set(ids.presence, v.presence ? Value{std::string(presenceName(*v.presence))} : Value{Invalid{}});
         e.set(ids.rejected, count(p.rejectedValues));
@@ -194,7 +194,7 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     for (std::size_t slot = 0; slot < packs_.size(); ++slot) {
         auto& ids = packs_[slot];
         if (shownNow[slot] || !ids.shown) continue;
-        for (Id id : {ids.service, ids.name, ids.state, ids.role, ids.presence, ids.rejected}) e.set(id, Invalid{});
+        for (Id id : {ids.service, ids.name, ids.health, ids.role, ids.presence, ids.rejected}) e.set(id, Invalid{});
         for (Id id : ids.values) e.set(id, Invalid{});
         ids.shown.reset();
     }

@@ -43,10 +43,10 @@ public:
 private:
     using Id = BusItemExporter::Id;
     struct PackIds {
-        Id service{}, name{}, state{}, role{}, presence{}, rejected{};
+        Id service{}, name{}, health{}, role{}, presence{}, rejected{};
         std::vector<Id> values;  // kPackValues
-        // What was last stored: identity and state rarely change, and with 64 packs building their
-        // values on every recompute was most of update() (callgrind).
+        // What was last stored: identity and health rarely change, so they are set only when they do
+        // (at 64 packs, setting them on every recompute would cost more than the rest of it).
         struct Shown {
             std::string service, label;
             PackHealth health;
