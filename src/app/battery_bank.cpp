@@ -64,16 +64,22 @@ const HealthAssessment& BatteryBank::assess(Instant now)
         const auto was = before.find(p.service + "\n" + p.label);
         if (was != before.end() && was->second == std::make_pair(p.health, p.presence)) continue;
         if (p.health == PackHealth::Connecting && !p.presence) continue;
-        const char* counts = !p.presence                          ? "not counted"
-                             : *p.presence == PackPresence::Online ? "counted"
-                             : *p.presence == PackPresence::Held   ? "held for the reconnect grace"
-                                                                   : "missing (away longer than reconnect_grace)";
+        const std::string where = p.service.empty() ? "remembered" : p.service;
         if (p.role != PackRole::Pack)
-            spdlog::info("battery {} ({}): {}, a {} ({}): not a pack of the bank", p.label, p.service,
+            spdlog::info("battery {} ({}): {}, a {} ({}): not a pack of the bank", p.label, where,
                          healthName(p.health), roleName(p.role), p.roleReason);
+        else if (!p.presence)
+            spdlog::info("battery {} ({}): {}, not counted", p.label, where, healthName(p.health));
+        else if (*p.presence == PackPresence::Online)
+            spdlog::info("battery {} ({}): online, counted", p.label, where);
+        else if (*p.presence == PackPresence::Held)
+            spdlog::warn("battery {} ({}): {}, held for reconnect_grace", p.label, where, healthName(p.health));
+        else if (p.service.empty())
+            spdlog::warn("battery {} (remembered): not back within reconnect_grace of the start: missing, "
+                         "/Alarms/BmsCable", p.label);
         else
-            spdlog::info("battery {} ({}): {}, {}", p.label, p.service.empty() ? "remembered" : p.service,
-                         healthName(p.health), counts);
+            spdlog::warn("battery {} ({}): {} for longer than reconnect_grace: missing, /Alarms/BmsCable", p.label,
+                         where, healthName(p.health));
     }
     return assessment_;
 }

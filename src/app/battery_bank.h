@@ -47,6 +47,7 @@ public:
     void rememberPacks(std::vector<KnownPack> known) { memory_.known = std::move(known); }
     // The owner removed packs for good; returns their labels.
     std::vector<std::string> forgetMissing() { return bagg::forgetMissing(memory_); }
+    std::size_t servicesOnBus() const { return readers_.size(); }
     // /DeviceInstance of every other battery service on the bus that has published one.
     std::set<int> deviceInstances() const;
 

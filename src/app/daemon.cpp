@@ -75,7 +75,7 @@ void Daemon::recompute()
     const HealthAssessment& health = bank_.assess(now);
     if (health.settled && !settledLogged_) {
         settledLogged_ = true;
-        spdlog::info("initial scan done: {} battery service(s)", health.packs.size());
+        spdlog::info("initial scan done: {} battery service(s) on the bus", bank_.servicesOnBus());
     }
     // While packs are still being read at start, the partial bank must not wear down the memory
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
@@ -89,10 +89,24 @@ void Daemon::recompute()
     exporter_.publish();
     watchdog_.fed(now);
 
+    const int short_ = std::max(0, config_.aggregation.expectedPacks - result.packsOnline - result.packsHeld);
+    if (short_ != shortOfExpected_) {
+        if (short_ > 0)
+            spdlog::warn("expected_packs = {}, but {} pack(s) are there: /Alarms/BmsCable", config_.aggregation.expectedPacks,
+                         config_.aggregation.expectedPacks - short_);
+        else
+            spdlog::info("all {} expected packs are there", config_.aggregation.expectedPacks);
+        shortOfExpected_ = short_;
+    }
+    stateFile_.save(runtimeState(), now);
+    claimNameWhenReady(health.readyToPublish);
+}
+
+RuntimeState Daemon::runtimeState() const
+{
     RuntimeState state{memory_.imbalance.spreadBand, std::nullopt, bank_.knownPacks()};
     if (memory_.lastVouchedCvl) state.chargeVoltage = std::round(*memory_.lastVouchedCvl * 1000.0) / 1000.0;
-    stateFile_.save(state, now);
-    claimNameWhenReady(health.readyToPublish);
+    return state;
 }
 
 // The name is claimed last (venus-dbus.md §1), and only once the first picture is worth showing:
@@ -104,8 +118,8 @@ void Daemon::claimNameWhenReady(bool readyToPublish)
     const auto instance = deviceSettings_.instance();
     if (nameClaimed_) {
         if (instance && bank_.deviceInstances().count(*instance) && clashLoggedFor_ != instance) {
-            spdlog::error("another battery service now publishes our device instance {}: the GX cannot tell the two "
-                          "apart; change one of them (Settings -> Devices)", *instance);
+            spdlog::error("device instance {} is also published by another battery service: the GX cannot tell the "
+                          "two apart; give one of them a free instance (Settings -> Devices)", *instance);
             clashLoggedFor_ = instance;
         }
         return;
@@ -120,12 +134,15 @@ void Daemon::claimNameWhenReady(bool readyToPublish)
         return;
     }
     nameClaimed_ = true;
+    // A fixed instance that clashes was logged by instanceFree() already.
+    if (bank_.deviceInstances().count(*instance)) clashLoggedFor_ = instance;
     spdlog::info("{} is on the bus, device instance {}", kAggregateService, *instance);
 }
 
 void Daemon::stop(int code)
 {
     spdlog::info("stopping");
+    stateFile_.flush(runtimeState());
     if (nameClaimed_) {
         try {
             connection_->releaseName(kAggregateService);

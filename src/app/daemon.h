@@ -37,6 +37,7 @@ public:
 
 private:
     void recompute();
+    RuntimeState runtimeState() const;
     void claimNameWhenReady(bool readyToPublish);
     void stop(int code);
 
@@ -58,6 +59,7 @@ private:
     bool settledLogged_ = false;
     bool nameClaimed_ = false;
     std::optional<int> clashLoggedFor_;  // a battery service that appeared later with our instance
+    int shortOfExpected_ = 0;            // packs missing to make expected_packs, as last logged
 };
 
 }  // namespace bagg

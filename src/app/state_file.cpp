@@ -176,6 +176,13 @@ void StateFile::save(const RuntimeState& now, Instant at)
     write(now);
 }
 
+void StateFile::flush(const RuntimeState& state)
+{
+    if (path_.empty() || state == saved_) return;
+    saved_ = state;
+    write(state);
+}
+
 void StateFile::write(const RuntimeState& state)
 {
     const auto error = saveState(path_, state);

@@ -61,6 +61,7 @@ public:
     // The saved state, or the safe default (missing file, or damaged: reported and replaced).
     RuntimeState load(Instant now);
     void save(const RuntimeState& state, Instant now);  // when stateSaveDue()
+    void flush(const RuntimeState& state);              // at exit: whatever changed, at once
 
 private:
     void write(const RuntimeState& state);

@@ -165,21 +165,19 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     // Online packs count for everything. Held ones (briefly away) for what was true a moment ago and
     // must not vanish: SOC, capacity, current, alarms, CVL; never for limits.
     BankView bank;
-    Packs held;
     int missing = 0;
     for (const auto& p : all) {
         if (p.presence == PackPresence::Online) bank.online.push_back(&p);
-        if (p.presence == PackPresence::Held) held.push_back(&p);
+        if (p.presence == PackPresence::Held) bank.held.push_back(&p);
         if (p.presence == PackPresence::Missing) ++missing;
         if (p.presence != PackPresence::Missing) bank.counted.push_back(&p);
     }
-    bank.held = static_cast<int>(held.size());
     // Measured values come from the online packs; while none is online, the last of the held ones.
-    const Packs& measured = bank.online.empty() ? held : bank.online;
+    const Packs& measured = bank.online.empty() ? bank.held : bank.online;
 
     AggregateResult r;
     r.packsOnline = static_cast<int>(bank.online.size());
-    r.packsHeld = bank.held;
+    r.packsHeld = static_cast<int>(bank.held.size());
     r.soc = aggregateSoc(bank.counted, config.socMode);
     r.voltage = mean(measured, Quantity::Voltage);
     r.current = sum(bank.counted, Quantity::Current);
@@ -194,7 +192,7 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     countModules(all, config.expectedPacks, r);
     mergeAlarms(bank.counted, r);
     auto& bmsCable = r.alarms[index(Alarm::BmsCable)];
-    bmsCable = std::max(bmsCable.value_or(0), missingPacksLevel(r.packsOnline, bank.held, missing, config.expectedPacks));
+    bmsCable = std::max(bmsCable.value_or(0), missingPacksLevel(r.packsOnline, r.packsHeld, missing, config.expectedPacks));
 
     const auto lowest = minimum(bank.counted, Quantity::Soc);
     const auto highest = maximum(bank.counted, Quantity::Soc);

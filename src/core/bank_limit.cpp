@@ -53,41 +53,55 @@ bool stillFlowing(const PackSnapshot& p, const Direction& d, BlockWatch& w, Inst
 
 }  // namespace
 
-BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, CurrentDirection dir, RatioMethod method,
-                    BlockedPackPolicy policy, BlockWatches& watches, Instant now)
+BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::vector<const PackSnapshot*>& held,
+                    CurrentDirection dir, RatioMethod method, BlockedPackPolicy policy, BlockWatches& watches,
+                    Instant now)
 {
     const Direction d = describe(dir);
     BankLimit out;
-    if (packs.empty()) {
-        watches.clear();
-        out.amps = 0.0;
-        out.reason = "no battery online";
-        return out;
-    }
 
-    // Blocked packs first: they decide before any arithmetic does.
+    // Blocked packs first: they decide before any arithmetic does. A held pack is most likely still
+    // wired in parallel: its block (as it was, or as it still publishes it) stops the bank under
+    // Stop, and a FET found closed stays so under Exclude, while it is away.
     std::vector<const PackSnapshot*> open;
     BlockWatches seen;
     std::string stop;
+    auto stopWith = [&](const PackSnapshot& p, const std::string& why, const char* suffix) {
+        if (!stop.empty()) return;
+        stop = fmt::format("{} blocks {} ({}){}", p.label, d.gerund, why, suffix);
+    };
+    const char* fetClosed = dir == CurrentDirection::Charge ? " but still takes current: its FET is closed"
+                                                            : " but still gives current: its FET is closed";
     for (const auto* p : packs) {
         BlockWatch& w = seen[p->service] = watches[p->service];
         const std::string why = blocking(*p, d);
         if (why.empty()) {
             w = BlockWatch{p->get(d.limit).value_or(w.limitBeforeBlocking), std::nullopt, false};
             open.push_back(p);
-            continue;
+        } else if (policy == BlockedPackPolicy::Stop) {
+            stopWith(*p, why, "");
+        } else if (stillFlowing(*p, d, w, now)) {
+            stopWith(*p, why, fetClosed);
         }
-        const bool stops = policy == BlockedPackPolicy::Stop || stillFlowing(*p, d, w, now);
-        if (!stops || !stop.empty()) continue;
-        stop = fmt::format("{} blocks {} ({})", p->label, d.gerund, why);
-        if (policy == BlockedPackPolicy::Exclude)
-            stop += fmt::format(" but still {} current: its FET is closed",
-                                dir == CurrentDirection::Charge ? "takes" : "gives");
+    }
+    for (const auto* p : held) {
+        const auto kept = watches.find(p->service);
+        const bool tripped = kept != watches.end() && kept->second.tripped;
+        if (kept != watches.end()) seen[p->service] = kept->second;
+        const std::string why = blocking(*p, d);
+        if (why.empty()) continue;
+        if (policy == BlockedPackPolicy::Stop) stopWith(*p, why + ", held", "");
+        else if (tripped) stopWith(*p, why + ", held", fetClosed);
     }
     watches = std::move(seen);
     if (!stop.empty()) {
         out.amps = 0.0;
         out.reason = stop;
+        return out;
+    }
+    if (packs.empty()) {
+        out.amps = 0.0;
+        out.reason = "no battery online";
         return out;
     }
     if (open.empty()) {

@@ -50,10 +50,8 @@ CellAlarm cellAlarm(const Packs& counted, const ImbalanceConfig& config)
 void chargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now,
                    ChargeLimits& out)
 {
-    const BankLimit limit = bankLimit(bank.online, CurrentDirection::Charge, config.ratioMethod,
+    const BankLimit limit = bankLimit(bank.online, bank.held, CurrentDirection::Charge, config.ratioMethod,
                                       config.blockedPolicy(true), memory.blockedCharge, now);
-    out.imbalance = decideImbalance(bank.socSpread.value_or(0.0), cellAlarm(bank.counted, config.imbalance),
-                                    config.imbalance, memory.imbalance);
     const ImbalanceDecision& imbalance = *out.imbalance;
     const double bankAmps = limit.amps.value_or(0.0);
     if (bankAmps <= 0.0) {
@@ -76,7 +74,7 @@ void chargeCurrent(const BankView& bank, const AggregationConfig& config, Aggreg
 void dischargeCurrent(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now,
                       ChargeLimits& out)
 {
-    const BankLimit limit = bankLimit(bank.online, CurrentDirection::Discharge, config.ratioMethod,
+    const BankLimit limit = bankLimit(bank.online, bank.held, CurrentDirection::Discharge, config.ratioMethod,
                                       config.blockedPolicy(false), memory.blockedDischarge, now);
     out.maxDischargeCurrent = limit.amps.value_or(0.0);
     out.dischargeLimitation = limit.reason;
@@ -87,30 +85,35 @@ void dischargeCurrent(const BankView& bank, const AggregationConfig& config, Agg
 }
 
 // No BMS online: nobody vouches for charging. Discharging goes on at the last vouched DCL while
-// packs are held (they restart together during a GX firmware check), then stops.
-void nobodyOnline(const BankView& bank, AggregatorMemory& memory, ChargeLimits& out)
+// packs are held (they restart together during a GX firmware check), no more than the held packs
+// allow together by the same rule as online ones, then stops.
+void nobodyOnline(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now,
+                  ChargeLimits& out)
 {
     memory.blockedCharge.clear();
-    memory.blockedDischarge.clear();
     out.maxChargeCurrent = 0.0;
     out.maxDischargeCurrent = 0.0;
-    if (bank.held == 0) {
+    if (bank.held.empty()) {
+        memory.blockedDischarge.clear();
         memory.lastVouchedDcl.reset();
         out.chargeLimitation = out.dischargeLimitation = "no battery online";
         return;
     }
-    out.chargeLimitation = fmt::format("no BMS online ({} reconnecting)", bank.held);
-    // No more than the held packs say together now (one back on the bus may say less, or block).
-    double stillVouched = 0.0;
-    for (const auto* p : bank.counted)
-        if (p->presence == PackPresence::Held && p->get(Quantity::AllowToDischarge).value_or(1.0) != 0.0 &&
-            p->get(Quantity::ModulesBlockingDischarge).value_or(0.0) <= 0.0)
-            stillVouched += std::max(0.0, p->get(Quantity::DischargeCurrentLimit).value_or(0.0));
-    const double heldDcl = std::min(memory.lastVouchedDcl.value_or(0.0), stillVouched);
+    out.chargeLimitation = fmt::format("no BMS online ({} reconnecting)", bank.held.size());
+    // The held packs' limits as if they were online, on a copy of the memory: a held pack's stale
+    // current must not trip anything.
+    BlockWatches scratch = memory.blockedDischarge;
+    const BankLimit together = bankLimit(bank.held, {}, CurrentDirection::Discharge, config.ratioMethod,
+                                         config.blockedPolicy(false), scratch, now);
+    const double heldDcl = std::min(memory.lastVouchedDcl.value_or(0.0), together.amps.value_or(0.0));
     out.maxDischargeCurrent = heldDcl;
-    out.dischargeLimitation = heldDcl > 0.0 ? fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held",
-                                                          bank.held, heldDcl)
-                                            : out.chargeLimitation;
+    if (heldDcl > 0.0)
+        out.dischargeLimitation =
+            fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held", bank.held.size(), heldDcl);
+    else if (together.amps.value_or(0.0) <= 0.0)
+        out.dischargeLimitation = together.reason;
+    else
+        out.dischargeLimitation = out.chargeLimitation;
 }
 
 }  // namespace
@@ -119,8 +122,11 @@ ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config,
 {
     ChargeLimits out;
     chargeVoltage(bank, config, memory, out);
+    if (!bank.counted.empty())
+        out.imbalance = decideImbalance(bank.socSpread.value_or(0.0), cellAlarm(bank.counted, config.imbalance),
+                                        config.imbalance, memory.imbalance);
     if (bank.online.empty()) {
-        nobodyOnline(bank, memory, out);
+        nobodyOnline(bank, config, memory, now, out);
     } else {
         chargeCurrent(bank, config, memory, now, out);
         dischargeCurrent(bank, config, memory, now, out);

@@ -14,8 +14,8 @@ namespace bagg {
 // The packs as the limits see them.
 struct BankView {
     std::vector<const PackSnapshot*> online;   // their limits count
+    std::vector<const PackSnapshot*> held;     // away within the grace: their blocks count, their limits not
     std::vector<const PackSnapshot*> counted;  // online and held: their CVL, alarms and SOC spread count
-    int held = 0;
     std::optional<double> socSpread;
 };
 
@@ -23,7 +23,7 @@ struct ChargeLimits {
     std::optional<double> maxChargeVoltage, maxChargeCurrent, maxDischargeCurrent, batteryLowVoltage;
     std::string chargeLimitation, dischargeLimitation;
     int allowToCharge = 0, allowToDischarge = 0;
-    std::optional<ImbalanceDecision> imbalance;  // none while no pack is online
+    std::optional<ImbalanceDecision> imbalance;  // none while no pack counts (online or held)
 };
 
 // Rules, in README "How the bank is aggregated" and "When a pack misbehaves":
@@ -35,8 +35,13 @@ struct ChargeLimits {
 // - DCL: what the online BMSes allow together, capped by max_discharge_current. With no pack online
 //   but some held (a driver restart: all drivers restart together during a GX firmware check),
 //   the DCL of the last moment a pack was online, until the grace ends: a 12 s driver restart
-//   must not black out an off-grid house (rule 2). Then 0. Never more than the held packs still
-//   say together (their last online limits, or lower ones a pack back on the bus publishes now).
+//   must not black out an off-grid house (rule 2). Then 0. Never more than the held packs allow
+//   together by the same rule as online ones (their last online limits, or lower ones a pack back
+//   on the bus publishes now; a held pack that blocks stops it under blocked_pack = stop).
+// - A held pack that blocks (as it last did, or as it still publishes) stops the bank in that
+//   direction under blocked_pack = stop: it is most likely still wired in parallel (bank_limit.h).
+// - The imbalance band is decided while any pack counts, held ones included: an alarm they caused
+//   does not vanish because the last online pack went silent.
 ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config, AggregatorMemory& memory, Instant now);
 
 }  // namespace bagg

@@ -40,8 +40,8 @@ PackHealth healthOf(const PackObservation* obs, const BatteriesConfig& config)
     if (!obs) return PackHealth::Gone;
     const PackValues& s = *obs->values;
     if (!isIncluded(config, s.service(), s.customName(), s.serial())) return PackHealth::Excluded;
+    if (!obs->answering) return PackHealth::Unresponsive;  // also before its first read: a driver hung at start
     if (!obs->read) return PackHealth::Connecting;
-    if (!obs->answering) return PackHealth::Unresponsive;
     if (!s.connected()) return PackHealth::Disconnected;
     if (!hasEssentials(s.snapshot())) return PackHealth::Invalid;
     return PackHealth::Online;
@@ -205,25 +205,25 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         out.packs.push_back(std::move(v));
     }
 
-    // Remembered packs that no service on the bus is: missing once they had their grace from our start.
-    for (const auto& k : m.known) {
-        const bool seen = std::any_of(identities.begin(), identities.end(), [&](const auto& si) {
-            return si.second == k.identity || "service:" + si.first == k.identity;
-        });
-        if (seen || knownButExcluded(k, config)) continue;
-        auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
-        if (fresh) slot->second = m.nextSlot++;
-        PackVerdict v;
-        v.slot = slot->second;
-        v.label = k.label;
-        const bool waited = now - m.started >= grace;
-        v.health = waited ? PackHealth::Missing : PackHealth::Connecting;
-        v.roleReason = "remembered from an earlier run";
-        if (waited) {
+    // Remembered packs that no service on the bus is: missing once they had their grace from our
+    // start (until then nothing is said of them: at boot the BMS drivers start after us).
+    if (now - m.started >= grace) {
+        for (const auto& k : m.known) {
+            const bool seen = std::any_of(identities.begin(), identities.end(), [&](const auto& si) {
+                return si.second == k.identity || "service:" + si.first == k.identity;
+            });
+            if (seen || knownButExcluded(k, config)) continue;
+            auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
+            if (fresh) slot->second = m.nextSlot++;
+            PackVerdict v;
+            v.slot = slot->second;
+            v.label = k.label;
+            v.health = PackHealth::Missing;
+            v.roleReason = "remembered from an earlier run";
             v.presence = PackPresence::Missing;
             out.bank.push_back(bankEntry(Record{}, nullptr, "", k.label, PackPresence::Missing));
+            out.packs.push_back(std::move(v));
         }
-        out.packs.push_back(std::move(v));
     }
     std::sort(out.packs.begin(), out.packs.end(), [](const PackVerdict& a, const PackVerdict& b) { return a.slot < b.slot; });
 
@@ -236,14 +236,15 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
 
 std::vector<std::string> forgetMissing(HealthMemory& m)
 {
-    std::vector<std::string> online;
+    // Only what is missing: a held pack may be a driver restarting right now.
+    std::vector<std::string> present;
     for (auto& [service, r] : m.services) {
-        if (r.presence == PackPresence::Online) online.push_back(r.identity);
-        else if (r.lastOnline || r.wasPack) r.forgotten = true;
+        if (r.presence == PackPresence::Missing) r.forgotten = true;
+        else if (r.presence) present.push_back(r.identity);
     }
     std::vector<std::string> forgotten;
     auto keep = std::remove_if(m.known.begin(), m.known.end(), [&](const KnownPack& k) {
-        if (std::find(online.begin(), online.end(), k.identity) != online.end()) return false;
+        if (std::find(present.begin(), present.end(), k.identity) != present.end()) return false;
         forgotten.push_back(k.label.empty() ? k.identity : k.label);
         return true;
     });

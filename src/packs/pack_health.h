@@ -12,7 +12,8 @@
 //   connecting (new), excluded,   not counted
 //   a monitor or an aggregate
 //   never online since start      not counted for `reconnect_grace` from when it was first seen (or
-//   (new, or remembered)          from the start, for a remembered pack), then Missing
+//   (new, or remembered)          from the start, for a remembered pack, which is not listed until
+//                                 then: at boot the BMS drivers start after us), then Missing
 //
 // A pack that was online once is remembered (KnownPack, kept in the state file), so that a restart
 // does not hide one that is still missing. The owner who removes a pack for good forgets it
@@ -42,7 +43,7 @@ enum class PackHealth {
     Invalid,       // read, but its SOC or voltage is absent (implausible values count as absent)
     Excluded,      // by [batteries] include/exclude
     Gone,          // its name left the bus
-    Missing,       // remembered from before a restart and not seen since
+    Missing,       // remembered from before a restart and not back within the grace from the start
 };
 std::string_view healthName(PackHealth health);        // "online", "gone", ...
 std::string_view presenceName(PackPresence presence);  // "online", "held", "missing"
@@ -68,7 +69,7 @@ struct PackVerdict {
     std::string label;
     PackHealth health = PackHealth::Connecting;
     PackRole role = PackRole::Pack;
-    std::string roleReason;    // why it has this role ("publishes BMS limits")
+    std::string roleReason;    // why it has this role ("publishes BMS data (limits or cells)")
     std::optional<PackPresence> presence;  // how it counts in the aggregate; nullopt: it does not
 };
 
@@ -114,8 +115,9 @@ struct HealthMemory {
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
                               const BatteriesConfig& config, HealthMemory& memory, Instant now);
 
-// The owner removed packs for good: forgets every remembered pack that is not online or held now.
-// Returns their labels (empty: nothing was missing).
+// The owner removed packs for good: forgets every pack that is missing now (away longer than the
+// grace, or remembered and not back); a held one may be a driver restarting and is kept. Returns
+// their labels (empty: nothing was missing).
 std::vector<std::string> forgetMissing(HealthMemory& memory);
 
 // How long the bank waits for the services on the bus at start to answer their first read.

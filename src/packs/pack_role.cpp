@@ -38,10 +38,14 @@ bool anyMatches(const std::vector<std::string>& selectors, const PackIdentity& i
 // range (0xA380-0xA38F). VE.Can monitors (Lynx Shunt) are recognised by name.
 bool monitorProductId(int id) { return (id >= 0x0203 && id <= 0x0205) || (id >= 0xA380 && id <= 0xA38F); }
 
-bool publishesLimits(const PackSnapshot& v)
+// BMS data: limits or cells. A shunt measures neither; a BMS whose driver has not published its
+// limits yet (they are invalid for a moment at start) still shows its cells.
+bool publishesBmsData(const PackSnapshot& v)
 {
-    return v.get(Quantity::ChargeCurrentLimit) || v.get(Quantity::DischargeCurrentLimit) ||
-           v.get(Quantity::ChargeVoltageLimit);
+    for (Quantity q : {Quantity::ChargeCurrentLimit, Quantity::DischargeCurrentLimit, Quantity::ChargeVoltageLimit,
+                       Quantity::MinCellVoltage, Quantity::MaxCellVoltage})
+        if (v.get(q)) return true;
+    return false;
 }
 
 }  // namespace
@@ -74,9 +78,9 @@ RoleDecision classifyRole(const PackIdentity& id, const PackSnapshot& values, co
     if (id.productId && monitorProductId(*id.productId))
         return {PackRole::Monitor, fmt::format("ProductId 0x{:04X}: a Victron battery monitor", *id.productId)};
 
-    if (publishesLimits(values)) return {PackRole::Pack, "publishes BMS limits"};
+    if (publishesBmsData(values)) return {PackRole::Pack, "publishes BMS data (limits or cells)"};
     if (wasPack) return {PackRole::Pack, "counted as a pack before"};
-    return {PackRole::Monitor, "publishes no CCL, DCL or CVL"};
+    return {PackRole::Monitor, "publishes no limits and no cells"};
 }
 
 }  // namespace bagg

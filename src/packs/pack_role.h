@@ -15,7 +15,7 @@
 namespace bagg {
 
 enum class PackRole {
-    Pack,       // BMS data: CCL, DCL or CVL
+    Pack,       // BMS data: CCL, DCL, CVL or cell voltages
     Monitor,    // a shunt or battery monitor: SOC, voltage, current, no limits
     Aggregate,  // another aggregator (or a second copy of this one): its packs are already on the bus
 };
@@ -32,7 +32,7 @@ struct PackIdentity {
 
 struct RoleDecision {
     PackRole role = PackRole::Pack;
-    std::string why;  // "configured", "ProductName SmartShunt 500A/50mV", "publishes no CCL, DCL or CVL"
+    std::string why;  // "configured", "ProductName SmartShunt 500A/50mV", "publishes no limits and no cells"
 };
 
 // Classifies a service from its identity and the values read so far, in this order:
@@ -40,7 +40,8 @@ struct RoleDecision {
 //  2. an aggregate: our own ProductId 0xBA60, a service name ending in "aggregate"/"aggregator",
 //     Victron's Lynx parallel BMS (".lynxparallel"), or a ProductName containing "Aggregat";
 //  3. a monitor: Victron's BMV, SmartShunt and Lynx Shunt families, by ProductName or ProductId;
-//  4. a pack when it publishes a CCL, DCL or CVL; otherwise a monitor.
+//  4. a pack when it publishes BMS data (a CCL, DCL or CVL, or its min/max cell voltage); otherwise
+//     a monitor.
 // `wasPack`: the service has counted as a pack before (or is a remembered pack): a pack whose
 // driver has not published its limits yet, or lost them for a moment, stays a pack.
 RoleDecision classifyRole(const PackIdentity& identity, const PackSnapshot& values, const RolesConfig& roles,

@@ -97,6 +97,8 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
         r.allowCharge = value(Quantity::AllowToCharge);
         r.allowDischarge = value(Quantity::AllowToDischarge);
         r.rejectedValues = items.number(base + "RejectedValues");
+        // A slot of a remembered pack found again under its service name is blank: nothing to show.
+        if (r.service.empty() && r.label.empty()) continue;
         m.packs.push_back(std::move(r));
     }
     return m;

@@ -296,5 +296,61 @@ TEST_F(SafeLimitsOnTheBus, NeverTakesAnInstanceAnotherBatteryPublishes)
     EXPECT_EQ(instance, integer(513));
 }
 
+// Found by a new-user trial: a pack that blocks stopped blocking the moment its driver restarted.
+TEST_F(SafeLimitsOnTheBus, ABlockedPackStaysBlockingWhileItsDriverRestarts)
+{
+    startSim({"--packs", "3", "--soc", "80,80,80", "--no-drift"});
+    startDaemon(config("[batteries]\nreconnect_grace = 30\n"));
+    ASSERT_TRUE(waitAggregate("/Info/MaxChargeCurrent", num(150.0)));
+    setInt(2, "/Io/AllowToCharge", 0);
+    ASSERT_TRUE(waitAggregate("/Info/MaxChargeCurrent", num(0.0)));
+    setPresent(2, false);
+    ASSERT_TRUE(waitAggregate("/Batteries/1/State", text("gone")));
+    holdsFor(500ms, [&] { return aggregateValue("/Info/MaxChargeCurrent") == num(0.0); }, "still blocked while held");
+    EXPECT_EQ(aggregateValue("/Info/ChargeLimitation"), text("Sim 2 blocks charging (AllowToCharge 0, held)"));
+}
+
+// Found by the same trial: every pack held, one back on the bus says less (or blocks): the held DCL
+// follows it, by the same rule as online packs; and the imbalance alarm the spread raised stays.
+TEST_F(SafeLimitsOnTheBus, HeldPacksThatSayLessLowerTheHeldDclAndKeepTheirAlarm)
+{
+    startSim({"--packs", "3", "--soc", "70,80,90", "--no-drift"});
+    startDaemon(config("[batteries]\nreconnect_grace = 30\n"));
+    ASSERT_TRUE(waitAggregate("/Alarms/CellImbalance", integer(1)));
+    for (int k = 1; k <= 3; ++k) setInt(k, "/Connected", 0);
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(0)));
+    ASSERT_TRUE(waitAggregate("/Info/MaxDischargeCurrent", num(300.0)));
+    EXPECT_EQ(aggregateValue("/Alarms/CellImbalance"), integer(1)) << "the band the held packs' spread caused";
+    EXPECT_EQ(aggregateValue("/Imbalance/Band"), text("warning"));
+    setNumber(2, "/Info/MaxDischargeCurrent", 10);
+    EXPECT_TRUE(waitAggregate("/Info/MaxDischargeCurrent", num(30.0))) << "lowest held DCL 10 A x 3";
+    setInt(3, "/Io/AllowToDischarge", 0);
+    EXPECT_TRUE(waitAggregate("/Info/MaxDischargeCurrent", num(0.0)));
+}
+
+// Found by the same trial: the CVL a pack published last must be the one kept over a restart, and a
+// restart with the packs present lists each pack once.
+TEST_F(SafeLimitsOnTheBus, TheLastCvlIsKeptAtStopAndARestartListsEachPackOnce)
+{
+    startSim({"--packs", "3", "--soc", "80,80,80", "--no-drift"});
+    auto& first = startDaemon(config("[batteries]\nreconnect_grace = 1\n", true));
+    ASSERT_TRUE(waitAggregate("/Info/MaxChargeVoltage", num(56.8)));
+    for (int k = 1; k <= 3; ++k) setNumber(k, "/Info/MaxChargeVoltage", 52.0);
+    ASSERT_TRUE(waitAggregate("/Info/MaxChargeVoltage", num(52.0)));
+    ASSERT_EQ(first.stop(SIGTERM, 5s), std::optional<int>(0));
+
+    auto& second = startDaemon(config("[batteries]\nreconnect_grace = 1\n", true));
+    ASSERT_TRUE(waitAggregate("/System/NrOfBatteries", integer(3)));
+    int rows = 0;
+    for (const auto& [path, value] : client_.getItems(kAggregate))
+        if (path.size() > 8 && path.compare(path.size() - 8, 8, "/Service") == 0 && value != Value{Invalid{}}) ++rows;
+    EXPECT_EQ(rows, 3) << "each pack once, no rows of remembered packs found again";
+    ASSERT_EQ(second.stop(SIGTERM, 5s), std::optional<int>(0));
+
+    for (int k = 1; k <= 3; ++k) setPresent(k, false);
+    startDaemon(config("[batteries]\nreconnect_grace = 1\n", true));
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeVoltage"), num(52.0)) << "not the 56.8 V of before";
+}
+
 }  // namespace
 }  // namespace bagg::test

@@ -423,7 +423,9 @@ TEST(Aggregate, OnlyHeldPacksMeansNoChargingButTheSocStays)
     expectNear(r.maxDischargeCurrent, 0, "dcl: no DCL was ever vouched before");
     EXPECT_EQ(r.chargeLimitation, "no BMS online (1 reconnecting)");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);
-    EXPECT_FALSE(r.imbalance) << "no imbalance band while no pack is online";
+    ASSERT_TRUE(r.imbalance) << "the band of the packs that count, held ones included";
+    EXPECT_EQ(r.imbalance->band, ImbalanceBand::Balanced);
+    EXPECT_FALSE(run({}).imbalance) << "no band while no pack counts";
 }
 
 TEST(Aggregate, ExpectedPacksRaiseBmsCableAndCountMissingModules)

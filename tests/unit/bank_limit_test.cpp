@@ -62,7 +62,7 @@ TEST(BankLimit, Table)
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         BlockWatches watches;
-        const auto r = bankLimit(ptrs(c.packs), c.direction, c.method, c.policy, watches, Instant{0});
+        const auto r = bankLimit(ptrs(c.packs), {}, c.direction, c.method, c.policy, watches, Instant{0});
         EXPECT_EQ(r.amps.has_value(), c.amps.has_value());
         if (r.amps && c.amps) {
             EXPECT_DOUBLE_EQ(*r.amps, *c.amps);

@@ -210,7 +210,7 @@ TEST(PackHealth, MonitorsAndAggregatesAreNotPacks)
     Bank::set(other, "/ProductName", std::string("Battery Aggregator"));
     const auto a = bank.at(0s);
     EXPECT_EQ(verdict(a, "ttyO1").role, PackRole::Monitor);
-    EXPECT_EQ(verdict(a, "ttyO1").roleReason, "publishes no CCL, DCL or CVL");
+    EXPECT_EQ(verdict(a, "ttyO1").roleReason, "publishes no limits and no cells");
     EXPECT_EQ(verdict(a, "aggregator").role, PackRole::Aggregate);
     EXPECT_EQ(a.bank.size(), 1u);
     EXPECT_EQ(a.bank[0].label, "bms");
@@ -246,7 +246,7 @@ TEST(PackHealth, RememberedPacksAreMissingAfterTheGraceFromTheStart)
     bank.add("A", 80, "HQ1");
     auto a = bank.at(1s);
     EXPECT_EQ(a.bank.size(), 1u) << "Bank 2 has its grace from the start";
-    EXPECT_EQ(verdict(a, "Bank 2").health, PackHealth::Connecting);
+    EXPECT_EQ(a.packs.size(), 1u) << "and is not listed during it (at boot the drivers start after us)";
     EXPECT_TRUE(a.readyToPublish) << "a pack is online";
     a = bank.at(30s);
     EXPECT_EQ(verdict(a, "Bank 2").health, PackHealth::Missing);
@@ -259,33 +259,46 @@ TEST(PackHealth, RememberedPacksAreMissingAfterTheGraceFromTheStart)
     a = bank.at(31s);
     EXPECT_EQ(a.bank.size(), 2u);
     EXPECT_EQ(presence(a, "ttyUSB3"), PackPresence::Online);
+    EXPECT_EQ(a.packs.size(), 2u);
     EXPECT_TRUE(a.knownChanged) << "the label is the one it has now";
 }
 
-TEST(PackHealth, ForgettingMissingPacksClearsThemAndKeepsTheOnlineOnes)
+TEST(PackHealth, AHungDriverAtStartIsUnresponsiveNotConnecting)
+{
+    Bank bank;
+    bank.add("A");
+    bank.obs("A").read = false;
+    bank.obs("A").answering = false;
+    EXPECT_EQ(verdict(bank.at(1s), "A").health, PackHealth::Unresponsive);
+}
+
+TEST(PackHealth, ForgettingMissingPacksClearsThemAndKeepsTheOthers)
 {
     Bank bank;
     bank.memory.known = {{"serial:OLD", "Old bank"}};
     bank.add("A");
     bank.add("B");
+    bank.add("C");
     bank.at(0s);
     bank.leave("B");
     bank.at(1s);
     auto a = bank.at(61s);
     EXPECT_EQ(presence(a, "B"), PackPresence::Missing);
     EXPECT_EQ(presence(a, "Old bank"), PackPresence::Missing);
+    bank.leave("C");  // a driver restarting right now: held, not missing
+    EXPECT_EQ(presence(bank.at(62s), "C"), PackPresence::Held);
 
     const auto forgotten = forgetMissing(bank.memory);
     EXPECT_EQ(forgotten, (std::vector<std::string>{"Old bank", "B"}));
-    a = bank.at(62s);
-    EXPECT_EQ(a.bank.size(), 1u);
+    a = bank.at(63s);
+    EXPECT_EQ(a.bank.size(), 2u) << "A online, C held";
     EXPECT_FALSE(presence(a, "B"));
-    ASSERT_EQ(bank.memory.known.size(), 1u);
-    EXPECT_EQ(bank.memory.known[0].label, "A");
+    EXPECT_EQ(presence(a, "C"), PackPresence::Held);
+    ASSERT_EQ(bank.memory.known.size(), 2u);
 
     bank.add("B");  // it comes back after all: a pack again
-    EXPECT_EQ(presence(bank.at(63s), "B"), PackPresence::Online);
-    EXPECT_EQ(bank.memory.known.size(), 2u);
+    EXPECT_EQ(presence(bank.at(64s), "B"), PackPresence::Online);
+    EXPECT_EQ(bank.memory.known.size(), 3u);
 }
 
 TEST(PackHealth, SettledOnceEverythingOnTheBusAtStartIsRead)

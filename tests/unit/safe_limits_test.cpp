@@ -82,19 +82,20 @@ TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
     EXPECT_EQ(r.allowToDischarge, 1);
     expectNear(r.soc, 80, "soc held");
 
-    // Never more than the held packs still say: one back on the bus with a lower DCL lowers it, one
-    // that blocks stops it.
+    // Never more than the held packs allow together, by the same rule as online ones: one back on
+    // the bus with a lower DCL lowers it (count: lowest DCL x packs), one that blocks stops it.
     for (auto& p : bank) p.presence = PackPresence::Held;
     bank[0].with(Quantity::DischargeCurrentLimit, 10);
-    bank[1].with(Quantity::DischargeCurrentLimit, 40);
-    expectNear(aggregate(bank, cfg, memory, 3s).maxDischargeCurrent, 150, "min(last vouched 200, 10 + 40 + 100)");
-    bank[0].with(Quantity::DischargeCurrentLimit, 0);
-    bank[1].with(Quantity::DischargeCurrentLimit, 0).with(Quantity::AllowToDischarge, 0);
-    expectNear(aggregate(bank, cfg, memory, 4s).maxDischargeCurrent, 100, "only C still vouches");
-    bank[2].with(Quantity::AllowToDischarge, 0);
-    r = aggregate(bank, cfg, memory, 5s);
-    expectNear(r.maxDischargeCurrent, 0, "every held pack blocks");
-    EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting)");
+    r = aggregate(bank, cfg, memory, 3s);
+    expectNear(r.maxDischargeCurrent, 30, "min(last vouched 200, lowest held DCL 10 x 3)");
+    EXPECT_EQ(r.dischargeLimitation, "no BMS online (3 reconnecting): last DCL 30 A held");
+    bank[1].with(Quantity::AllowToDischarge, 0);
+    r = aggregate(bank, cfg, memory, 4s);
+    expectNear(r.maxDischargeCurrent, 0, "a held pack that blocks stops it");
+    EXPECT_EQ(r.dischargeLimitation, "B blocks discharging (AllowToDischarge 0)");
+    AggregationConfig exclude = cfg;
+    exclude.blockedPack = BlockedPackPolicy::Exclude;
+    expectNear(aggregate(bank, exclude, memory, 5s).maxDischargeCurrent, 20, "exclude: lowest 10 x 2 others");
     for (auto& p : bank) p.with(Quantity::DischargeCurrentLimit, 100).with(Quantity::AllowToDischarge, 1);
 
     // The grace is over and nobody is back: 0.
@@ -108,6 +109,35 @@ TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
     aggregate(bank, cfg, memory, 50s);
     for (auto& p : bank) p.presence = PackPresence::Held;
     expectNear(aggregate(bank, cfg, memory, 51s).maxDischargeCurrent, 300, "held again");
+}
+
+// A pack that blocks stays blocking when its driver restarts or hangs: held, it is most likely
+// still wired in parallel (found by a new-user trial: the bank's limit jumped back up).
+TEST(SafeLimits, AHeldPackThatBlocksStillStopsTheBank)
+{
+    AggregatorMemory memory;
+    const AggregationConfig cfg;
+    auto a = bmsPack("A", 80, 50, 100);
+    auto b = bmsPack("B", 80, 50, 100).with(Quantity::AllowToCharge, 0);
+    auto r = aggregate({a, b}, cfg, memory, 0s);
+    expectNear(r.maxChargeCurrent, 0, "online block");
+    r = aggregate({a, as(b, PackPresence::Held)}, cfg, memory, 1s);
+    expectNear(r.maxChargeCurrent, 0, "still 0 while B is held");
+    EXPECT_EQ(r.chargeLimitation, "B blocks charging (AllowToCharge 0, held)");
+    r = aggregate({a, as(b, PackPresence::Missing)}, cfg, memory, 40s);
+    expectNear(r.maxChargeCurrent, 50, "beyond the grace B is missing: A alone");
+
+    // Exclude: a FET found closed stays closed while the pack is away.
+    AggregationConfig exclude;
+    exclude.blockedPack = BlockedPackPolicy::Exclude;
+    AggregatorMemory ex;
+    auto c = bmsPack("C", 90, 50, 100);
+    aggregate({a, c}, exclude, ex, 0s);
+    c.with(Quantity::AllowToCharge, 0).with(Quantity::ChargeCurrentLimit, 0).with(Quantity::Current, 12);
+    for (auto t : {1s, 2s, 4s}) r = aggregate({a, c}, exclude, ex, t);
+    expectNear(r.maxChargeCurrent, 0, "tripped");
+    r = aggregate({a, as(c, PackPresence::Held)}, exclude, ex, 5s);
+    expectNear(r.maxChargeCurrent, 0, "still tripped while C is held");
 }
 
 // Rule 3: A (SOC 60) turns invalid for 15 s while B reads 64. The SOC must not rise to 64.
@@ -140,6 +170,14 @@ TEST(SafeLimits, AlarmsAndCvlOfAHeldPackDoNotVanish)
 
     r = aggregate({a, b, as(c, PackPresence::Held)}, cfg, memory, 1s);
     EXPECT_EQ(r.alarms[index(Alarm::HighCellVoltage)], 2) << "its alarm is held";
+    // And with every pack held: the band their spread caused stays (a trial found it vanished).
+    AggregatorMemory spread;
+    auto low = bmsPack("L", 70, 50, 100), high = bmsPack("H", 91, 50, 100);
+    aggregate({low, high}, {}, spread, 0s);
+    const auto allHeld = aggregate({as(low, PackPresence::Held), as(high, PackPresence::Held)}, {}, spread, 1s);
+    EXPECT_EQ(allHeld.alarms[index(Alarm::CellImbalance)], 2);
+    ASSERT_TRUE(allHeld.imbalance);
+    EXPECT_EQ(allHeld.imbalance->band, ImbalanceBand::Alarm);
     expectNear(r.maxChargeCurrent, 50, "and the band it caused");
     expectNear(r.maxChargeVoltage, 55.8, "its CVL still bounds the bank");
     EXPECT_EQ(r.alarms[index(Alarm::BmsCable)], 1);

@@ -39,9 +39,13 @@ using BlockWatches = std::map<std::string, BlockWatch>;  // by service name
 // How long a blocked pack may measure current in the blocked direction before its FET counts as closed.
 inline constexpr auto kBlockedCurrentTime = std::chrono::seconds(3);
 
-// packs: the online packs only. watches: this direction's memory (entries of packs that are not
-// online are dropped).
-BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, CurrentDirection direction, RatioMethod method,
-                    BlockedPackPolicy policy, BlockWatches& watches, Instant now);
+// packs: the online packs, whose limits count. held: packs briefly away (pack_health.h), whose
+// limits never count but whose block does: most likely still wired in parallel, a held pack that
+// blocks (as it last did, or as it still publishes) stops the bank under Stop, and one whose FET
+// was found closed keeps the bank stopped under Exclude. watches: this direction's memory
+// (entries of packs neither online nor held are dropped).
+BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::vector<const PackSnapshot*>& held,
+                    CurrentDirection direction, RatioMethod method, BlockedPackPolicy policy, BlockWatches& watches,
+                    Instant now);
 
 }  // namespace bagg
