@@ -117,6 +117,8 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
     for (std::size_t a = 0; a < kAlarmCount; ++a) ids_.alarms[a] = add(e, batteryPath(static_cast<Alarm>(a)), Invalid{});
     ids_.chargeLimitation = e.add("/Info/ChargeLimitation", Invalid{}, kText);
     ids_.dischargeLimitation = e.add("/Info/DischargeLimitation", Invalid{}, kText);
+    ids_.chargeVoltageLimitation = e.add("/Info/ChargeVoltageLimitation", Invalid{}, kText);
+    ids_.chargeMode = add(e, batteryPath(PackMeta::ChargeMode), Invalid{});
     ids_.allowToCharge = add(e, batteryPath(Quantity::AllowToCharge), Invalid{});
     ids_.allowToDischarge = add(e, batteryPath(Quantity::AllowToDischarge), Invalid{});
     ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
@@ -150,6 +152,9 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
             ids.values.push_back(
                 e.add(base + std::string(leafName(row.path)), Invalid{}, row.format, {}, BusItemExporter::Signals::Pulled));
         }
+        // Its learnt share of the bank's current (current_feedback), in %.
+        ids.currentShare = e.add(base + "CurrentShare", Invalid{}, batteryPath(Quantity::Soc).format, {},
+                                 BusItemExporter::Signals::Pulled);
         packs_.push_back(ids);
     }
     return packs_[static_cast<std::size_t>(slot)];
@@ -170,6 +175,9 @@ void AggregateService::update(const AggregateResult& r, const std::vector<PackEn
     for (std::size_t a = 0; a < kAlarmCount; ++a) e.set(ids_.alarms[a], count(r.alarms[a]));
     e.set(ids_.chargeLimitation, r.chargeLimitation);
     e.set(ids_.dischargeLimitation, r.dischargeLimitation);
+    e.set(ids_.chargeVoltageLimitation, r.chargeVoltageLimitation.empty() ? Value{Invalid{}} : Value{r.chargeVoltageLimitation});
+    e.set(ids_.chargeMode, r.chargeMode.empty() ? Value{Invalid{}} : Value{r.chargeMode});
+    currentShares_ = r.currentShares;
     e.set(ids_.allowToCharge, count(r.allowToCharge));
     e.set(ids_.allowToDischarge, count(r.allowToDischarge));
     e.set(ids_.band, r.imbalance ? Value{std::string(bandName(r.imbalance->band))} : Value{Invalid{}});
@@ -206,6 +214,8 @@ void AggregateService::updatePackValues(const std::vector<PackEntry>& packs)
         const auto& ids = packIds(p.verdict.slot);
         for (std::size_t i = 0; i < std::size(kPackValues); ++i)
             exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackValues[i])) : Value{Invalid{}});
+        const auto share = currentShares_.find(p.verdict.identity);
+        exporter_.set(ids.currentShare, share == currentShares_.end() ? Value{Invalid{}} : Value{share->second * 100.0});
     }
 }
 

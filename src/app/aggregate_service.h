@@ -10,6 +10,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,7 @@ public:
 private:
     using Id = BusItemExporter::Id;
     struct PackIds {
-        Id service{}, name{}, health{}, role{}, presence{}, rejected{};
+        Id service{}, name{}, health{}, role{}, presence{}, rejected{}, currentShare{};
         std::vector<Id> values;  // kPackValues
         // What was last stored: identity and health rarely change, so they are set only when they do
         // (at 64 packs, setting them on every recompute would cost more than the rest of it).
@@ -67,12 +68,14 @@ private:
     Hooks hooks_;
     struct {
         Id deviceInstance{}, customName{}, cellsPerBattery{}, chargeLimitation{}, dischargeLimitation{};
+        Id chargeVoltageLimitation{}, chargeMode{};
         Id allowToCharge{}, allowToDischarge{}, band{}, socSpread{}, packsOnline{};
         std::vector<Id> numbers, counts;  // kNumberPaths, kCountPaths
         std::array<Id, kCellExtremeCount> cellValues{}, cellIds{};
         std::array<Id, kAlarmCount> alarms{};
     } ids_;
     std::vector<PackIds> packs_;  // per slot
+    std::map<std::string, double> currentShares_;  // by pack identity, as of the last update
 };
 
 }  // namespace bagg

@@ -59,6 +59,7 @@ Daemon::Daemon(Config config)
     const RuntimeState saved = stateFile_.load(started_);
     memory_.imbalance.spreadBand = saved.imbalanceBand;
     memory_.lastVouchedCvl = saved.chargeVoltage;
+    memory_.shares.shares = saved.currentShares;
     bank_.rememberPacks(saved.knownPacks);
 }
 
@@ -104,7 +105,7 @@ void Daemon::recompute()
 
 RuntimeState Daemon::runtimeState() const
 {
-    RuntimeState state{memory_.imbalance.spreadBand, std::nullopt, bank_.knownPacks()};
+    RuntimeState state{memory_.imbalance.spreadBand, std::nullopt, bank_.knownPacks(), memory_.shares.shares};
     if (memory_.lastVouchedCvl) state.chargeVoltage = std::round(*memory_.lastVouchedCvl * 1000.0) / 1000.0;
     return state;
 }

@@ -44,6 +44,9 @@ std::string body(const RuntimeState& s)
     std::string out = fmt::format("version=2\nimbalance_band={}\n", static_cast<int>(s.imbalanceBand));
     if (s.chargeVoltage) out += fmt::format("charge_voltage={:.3f}\n", *s.chargeVoltage);
     for (const auto& k : s.knownPacks) out += fmt::format("known_pack={}\t{}\n", oneLine(k.identity), oneLine(k.label));
+    auto share = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : std::string("-"); };
+    for (const auto& [identity, sh] : s.currentShares)
+        out += fmt::format("current_share={}\t{}\t{}\n", oneLine(identity), share(sh.charge), share(sh.discharge));
     return out;
 }
 
@@ -93,6 +96,19 @@ StateLoad loadState(const std::string& path)
             else if (key == "known_pack") {
                 const auto tab = value.find('\t');
                 state.knownPacks.push_back({value.substr(0, tab), tab == std::string::npos ? "" : value.substr(tab + 1)});
+            } else if (key == "current_share") {
+                std::istringstream fieldsOf(value);
+                std::string identity, charge, discharge;
+                std::getline(fieldsOf, identity, '\t');
+                std::getline(fieldsOf, charge, '\t');
+                std::getline(fieldsOf, discharge, '\t');
+                auto read = [](const std::string& t) -> std::optional<double> {
+                    if (t == "-") return std::nullopt;
+                    const double v = std::stod(t);
+                    if (!(v >= 0.0 && v <= 1.0)) throw std::out_of_range("share");
+                    return v;
+                };
+                state.currentShares[identity] = {read(charge), read(discharge)};
             }
         } catch (const std::exception&) {
             out.problem = fmt::format("corrupt ({} is not a number)", key);
@@ -116,12 +132,33 @@ StateLoad loadState(const std::string& path)
     return out;
 }
 
+namespace {
+
+bool moved(const std::optional<double>& a, const std::optional<double>& b, double by)
+{
+    return a.has_value() != b.has_value() || (a && std::fabs(*a - *b) > by);
+}
+
+bool sharesMoved(const PackShares& saved, const PackShares& now)
+{
+    for (const auto& [identity, s] : now) {
+        const auto it = saved.find(identity);
+        if (it == saved.end() || moved(s.charge, it->second.charge, 0.05) ||
+            moved(s.discharge, it->second.discharge, 0.05))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 bool stateSaveDue(const RuntimeState& saved, const RuntimeState& now, Instant sinceSaved)
 {
     if (now.imbalanceBand != saved.imbalanceBand || now.knownPacks != saved.knownPacks) return true;
     if (now.chargeVoltage.has_value() != saved.chargeVoltage.has_value()) return true;
-    if (!now.chargeVoltage || std::fabs(*now.chargeVoltage - *saved.chargeVoltage) <= 0.05) return false;
-    return sinceSaved >= kChargeVoltageSavePeriod;
+    const bool slowMoved = moved(now.chargeVoltage, saved.chargeVoltage, 0.05) ||
+                           sharesMoved(saved.currentShares, now.currentShares);
+    return slowMoved && sinceSaved >= kChargeVoltageSavePeriod;
 }
 
 std::string saveState(const std::string& path, const RuntimeState& state)

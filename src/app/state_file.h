@@ -3,6 +3,7 @@
 // replaced atomically (temp file, fsync, rename, fsync of the directory): a power cut leaves
 // either the old or the new file, and a damaged one is detected, reported and replaced.
 
+#include "bagg/core/current_share.h"
 #include "bagg/core/imbalance_policy.h"
 #include "bagg/core/instant.h"
 #include "packs/pack_health.h"
@@ -21,10 +22,14 @@ struct RuntimeState {
     std::optional<double> chargeVoltage;
     // Every pack seen online: a restart must not hide one that is still missing.
     std::vector<KnownPack> knownPacks;
+    // Each pack's learnt share of the bank current (current_feedback): not relearnt from equal
+    // shares after every restart.
+    PackShares currentShares;
 
     bool operator==(const RuntimeState& o) const
     {
-        return imbalanceBand == o.imbalanceBand && chargeVoltage == o.chargeVoltage && knownPacks == o.knownPacks;
+        return imbalanceBand == o.imbalanceBand && chargeVoltage == o.chargeVoltage && knownPacks == o.knownPacks &&
+               currentShares == o.currentShares;
     }
     bool operator!=(const RuntimeState& o) const { return !(*this == o); }
 };
@@ -43,10 +48,11 @@ std::string saveState(const std::string& path, const RuntimeState& state);
 std::string encodeState(const RuntimeState& state);
 
 // Whether `now` is worth a write to the GX's flash, `sinceSaved` after `saved` was written. A band
-// or a pack seen for the first time is written at once. A CVL alone only when it moved by more
-// than 0.05 V and not more often than every kChargeVoltageSavePeriod: a BMS with a dynamic CVL
-// changes it every few seconds, and its exact value does not matter after a restart (it is
-// published with CCL 0 while no pack is online).
+// or a pack seen for the first time is written at once. A CVL (moved by more than 0.05 V) or the
+// current shares (one moved by more than 0.05) only every kChargeVoltageSavePeriod: a BMS with a
+// dynamic CVL changes it every few seconds, the shares move with every reading, and neither has to
+// be exact after a restart (the CVL is published with CCL 0 while no pack is online; the shares
+// are learnt again from there). The rest is flushed when the daemon stops.
 bool stateSaveDue(const RuntimeState& saved, const RuntimeState& now, Instant sinceSaved);
 inline constexpr auto kChargeVoltageSavePeriod = std::chrono::minutes(10);
 

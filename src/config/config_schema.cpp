@@ -146,17 +146,54 @@ KeySpec stringList(std::string_view section, std::string_view name, Access at)
             [=](const Config& c) { return joinList(at(c)); }, true};
 }
 
-KeySpec boolean(std::string_view section, std::string_view name, bool ServiceConfig::*member)
+template <typename Access>
+KeySpec boolean(std::string_view section, std::string_view name, Access at)
 {
     return {section, name,
             [=](std::string_view value, Config& c) -> std::string {
                 const std::string v = trim(value);
-                if (v == "true" || v == "yes" || v == "1") c.service.*member = true;
-                else if (v == "false" || v == "no" || v == "0") c.service.*member = false;
+                if (v == "true" || v == "yes" || v == "1") at(c) = true;
+                else if (v == "false" || v == "no" || v == "0") at(c) = false;
                 else return fmt::format("'{}' is not true or false", v);
                 return {};
             },
-            [=](const Config& c) { return std::string(c.service.*member ? "true" : "false"); }};
+            [=](const Config& c) { return std::string(at(c) ? "true" : "false"); }};
+}
+
+// "auto" or "3.30:1.0, 3.45:0.5, ...": cell volts ascending, each with a fraction 0 to 1 of nominal.
+template <typename Access>
+KeySpec taperTable(std::string_view section, std::string_view name, Access at)
+{
+    return {section, name,
+            [=](std::string_view value, Config& c) -> std::string {
+                if (trim(value) == "auto") {
+                    at(c).reset();
+                    return {};
+                }
+                std::vector<TaperPoint> table;
+                for (const auto& item : splitList(value)) {
+                    const auto colon = item.find(':');
+                    const auto volts = colon == std::string::npos ? std::nullopt : toNumber(std::string_view(item).substr(0, colon));
+                    const auto fraction = colon == std::string::npos ? std::nullopt : toNumber(std::string_view(item).substr(colon + 1));
+                    if (!volts || !fraction)
+                        return fmt::format("'{}' is not VOLTS:FRACTION (e.g. 3.45:0.5) and the list is not 'auto'", item);
+                    if (*volts <= 0 || *volts > 10) return fmt::format("{:g} V is out of range (0 to 10 V)", *volts);
+                    if (*fraction < 0 || *fraction > 1) return fmt::format("fraction {:g} is out of range (0 to 1)", *fraction);
+                    if (!table.empty() && *volts <= table.back().volts)
+                        return fmt::format("{:g} V after {:g} V: the cell voltages must rise", *volts, table.back().volts);
+                    table.push_back({*volts, *fraction});
+                }
+                if (table.empty()) return "an empty table: give points or 'auto'";
+                at(c) = table;
+                return {};
+            },
+            [=](const Config& c) {
+                if (!at(c)) return std::string("auto");
+                std::vector<std::string> items;
+                for (const auto& p : *at(c)) items.push_back(fmt::format("{:g}:{:g}", p.volts, p.fraction));
+                return joinList(items);
+            },
+            true};
 }
 
 std::string parseWhole(std::string_view value, double lo, double hi, int& out)
@@ -239,7 +276,7 @@ std::vector<KeySpec> buildSchema()
     return {
         deviceInstance(),
         wholeNumber("service", "preferred_instance", 0, 999, [](auto& c) -> auto& { return c.service.preferredInstance; }),
-        boolean("service", "per_leaf_signals", &ServiceConfig::perLeafSignals),
+        boolean("service", "per_leaf_signals", [](auto& c) -> auto& { return c.service.perLeafSignals; }),
         duration("service", "settings_timeout", 1, 600, [](auto& c) -> auto& { return c.service.settingsTimeout; }),
         duration("service", "recompute_delay", 0, 0.1, [](auto& c) -> auto& { return c.service.recomputeDelay; }),
         duration("service", "watchdog_timeout", 2, 600, [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
@@ -281,6 +318,26 @@ std::vector<KeySpec> buildSchema()
                                                  [](auto& c) -> auto& { return c.aggregation.blockedCharge; }),
         choice<std::optional<BlockedPackPolicy>>("charge", "blocked_pack_discharge", kBlockedPoliciesOrAuto,
                                                  [](auto& c) -> auto& { return c.aggregation.blockedDischarge; }),
+        choice<CvlMode>("charge", "cvl_mode", {{"bank", CvlMode::Bank}, {"min", CvlMode::Min}},
+                        [](auto& c) -> auto& { return c.aggregation.cvlMode; }),
+        boolean("charge", "current_feedback", [](auto& c) -> auto& { return c.aggregation.currentFeedback; }),
+
+        duration("recovery", "current_hold", 0, 3600, [](auto& c) -> auto& { return c.aggregation.recovery.currentHold; }),
+        number("recovery", "current_ramp", 0, 100, "% of nominal per s",
+               [](auto& c) -> auto& { return c.aggregation.recovery.currentRampPercent; }),
+        duration("recovery", "voltage_hold", 0, 3600, [](auto& c) -> auto& { return c.aggregation.recovery.voltageHold; }),
+        number("recovery", "voltage_ramp", 0, 1000, "mV per cell per s",
+               [](auto& c) -> auto& { return c.aggregation.recovery.voltageRampMillivolts; }),
+
+        choice<CellsConfig::Chemistry>("cells", "chemistry",
+                                       {{"none", CellsConfig::Chemistry::None}, {"lfp", CellsConfig::Chemistry::Lfp},
+                                        {"lto", CellsConfig::Chemistry::Lto}},
+                                       [](auto& c) -> auto& { return c.aggregation.cells.chemistry; }),
+        optionalNumber("cells", "max_cell_voltage", 0.5, 10, "V", [](auto& c) -> auto& { return c.aggregation.cells.maxCellVoltage; }),
+        optionalNumber("cells", "cell_diff_max", 0, 2, "V", [](auto& c) -> auto& { return c.aggregation.cells.cellDiffMax; }),
+        taperTable("cells", "ccl_taper", [](auto& c) -> auto& { return c.aggregation.cells.cclTaper; }),
+        taperTable("cells", "dcl_taper", [](auto& c) -> auto& { return c.aggregation.cells.dclTaper; }),
+        optionalNumber("cells", "dcl_hysteresis", 0, 1, "V", [](auto& c) -> auto& { return c.aggregation.cells.dclHysteresis; }),
 
         number("imbalance", "reduce_threshold", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reduceThreshold; }),
         number("imbalance", "reduce_percent", 0, 100, "%", [](auto& c) -> auto& { return c.aggregation.imbalance.reducePercent; }),
@@ -316,7 +373,7 @@ const std::vector<KeySpec>& configSchema()
 const std::vector<std::string_view>& configSections()
 {
     static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "aggregation", "charge",
-                                                           "imbalance", "plausibility", "logging"};
+                                                           "recovery", "cells", "imbalance", "plausibility", "logging"};
     return sections;
 }
 

@@ -152,6 +152,8 @@ void copyLimits(const ChargeLimits& l, AggregateResult& r)
     r.batteryLowVoltage = l.batteryLowVoltage;
     r.chargeLimitation = l.chargeLimitation;
     r.dischargeLimitation = l.dischargeLimitation;
+    r.chargeVoltageLimitation = l.chargeVoltageLimitation;
+    r.chargeMode = l.chargeMode;
     r.allowToCharge = l.allowToCharge;
     r.allowToDischarge = l.allowToDischarge;
     r.imbalance = l.imbalance;
@@ -198,8 +200,12 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     const auto highest = maximum(bank.counted, Quantity::Soc);
     if (lowest && highest) r.socSpread = *highest - *lowest;
     bank.socSpread = r.socSpread;
+    bank.voltage = r.voltage;
 
     copyLimits(decideLimits(bank, config, memory, now), r);
+    const auto flowing = r.current.value_or(0.0) < 0.0 ? CurrentDirection::Discharge : CurrentDirection::Charge;
+    for (const auto* p : bank.online)
+        if (const auto s = shareOf(memory.shares, p->identity, flowing)) r.currentShares[p->identity] = *s;
     // /Alarms/CellImbalance: the spread's level and the packs' own CellImbalance, not their other cell alarms.
     if (r.imbalance) {
         auto& cellImbalance = r.alarms[index(Alarm::CellImbalance)];

@@ -53,6 +53,8 @@ bool stillFlowing(const PackSnapshot& p, const Direction& d, BlockWatch& w, Inst
 
 }  // namespace
 
+std::string blockingReason(const PackSnapshot& p, CurrentDirection dir) { return blocking(p, describe(dir)); }
+
 BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::vector<const PackSnapshot*>& held,
                     CurrentDirection dir, RatioMethod method, BlockedPackPolicy policy, BlockWatches& watches,
                     Instant now)

@@ -17,11 +17,13 @@ struct BankView {
     std::vector<const PackSnapshot*> held;     // away within the grace: their blocks count, their limits not
     std::vector<const PackSnapshot*> counted;  // online and held: their CVL, alarms and SOC spread count
     std::optional<double> socSpread;
+    std::optional<double> voltage;  // the bank's measured voltage (the cell net lowers the CVL from it)
 };
 
 struct ChargeLimits {
     std::optional<double> maxChargeVoltage, maxChargeCurrent, maxDischargeCurrent, batteryLowVoltage;
-    std::string chargeLimitation, dischargeLimitation;
+    std::string chargeLimitation, dischargeLimitation, chargeVoltageLimitation;
+    std::string chargeMode;
     int allowToCharge = 0, allowToDischarge = 0;
     std::optional<ImbalanceDecision> imbalance;  // none while no pack counts (online or held)
 };

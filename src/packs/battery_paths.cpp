@@ -92,6 +92,7 @@ constexpr std::array<BatteryPath, kBatteryPathCount> kRows = {{
     row("/Serial", PackMeta::Serial, kText),
     row("/ProductId", PackMeta::ProductId, kInteger),
     row("/DeviceInstance", PackMeta::DeviceInstance, kInteger),
+    row("/Info/ChargeMode", PackMeta::ChargeMode, kText),
 
     row("/TimeToGo", UnreadPath::TimeToGo, kSeconds),
 }};

@@ -19,8 +19,9 @@
 
 namespace bagg {
 
-// Identity paths: texts, and the two numbers that say which device this is.
-enum class PackMeta : std::size_t { CustomName, ProductName, Serial, ProductId, DeviceInstance, Count_ };
+// Identity paths (texts, and the two numbers that say which device this is), and the BMS's own
+// charge phase (a text: /Info/ChargeMode).
+enum class PackMeta : std::size_t { CustomName, ProductName, Serial, ProductId, DeviceInstance, ChargeMode, Count_ };
 inline constexpr std::size_t kPackMetaCount = static_cast<std::size_t>(PackMeta::Count_);
 
 // Paths a battery service publishes that the reader does not read (the aggregate computes its own).

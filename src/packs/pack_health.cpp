@@ -97,6 +97,7 @@ PackSnapshot bankEntry(const Record& r, const PackObservation* obs, const std::s
     if (r.lastOnline) s = *r.lastOnline;
     if (presence == PackPresence::Held && obs && obs->read) takeLowerLimits(s, obs->values->snapshot());
     s.service = service;
+    s.identity = r.identity;
     if (!label.empty()) s.label = label;
     s.presence = presence;
     return s;
@@ -193,6 +194,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         PackVerdict v;
         v.slot = r.slot;
         v.service = service;
+        v.identity = identities[service];
         v.label = r.label;
         v.health = r.health;
         v.role = r.role;
@@ -217,6 +219,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             if (fresh) slot->second = m.nextSlot++;
             PackVerdict v;
             v.slot = slot->second;
+            v.identity = k.identity;
             v.label = k.label;
             v.health = PackHealth::Missing;
             v.roleReason = "remembered from an earlier run";

@@ -66,6 +66,7 @@ struct KnownPack {
 struct PackVerdict {
     int slot = 0;              // stable for the daemon's life: /Batteries/<slot>/
     std::string service;       // empty for a remembered pack not seen since the start
+    std::string identity;      // as in KnownPack (what memory per pack is keyed on)
     std::string label;
     PackHealth health = PackHealth::Connecting;
     PackRole role = PackRole::Pack;

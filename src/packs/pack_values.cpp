@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace bagg {
@@ -12,6 +14,21 @@ namespace {
 const std::string* asText(const Value& v) { return std::get_if<std::string>(&v); }
 
 }  // namespace
+
+ChargePhase chargePhaseOf(std::string_view mode)
+{
+    auto has = [mode](std::string_view word) {
+        return std::search(mode.begin(), mode.end(), word.begin(), word.end(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               }) != mode.end();
+    };
+    // "Float Transition" says float too: the transition is tried first.
+    if (has("transition")) return ChargePhase::FloatTransition;
+    if (has("float")) return ChargePhase::Float;
+    if (has("absorption")) return ChargePhase::Absorption;
+    if (has("bulk")) return ChargePhase::Bulk;
+    return ChargePhase::Unknown;
+}
 
 PackValues::PackValues(std::string service)
 {
@@ -116,10 +133,12 @@ ApplyOutcome PackValues::apply(std::string_view path, const Decoded& decoded, co
         switch (meta) {
         case PackMeta::CustomName: field = &customName_; break;
         case PackMeta::ProductName: field = &productName_; break;
+        case PackMeta::ChargeMode: field = &chargeMode_; break;
         default: field = &serial_; break;
         }
         auto out = store(*field, text);
         snapshot_.label = label();
+        snapshot_.chargePhase = chargePhaseOf(chargeMode_);
         return out;
     }
     case K::Unread: break;  // findPackPath never returns these

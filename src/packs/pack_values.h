@@ -21,6 +21,9 @@ struct ApplyOutcome {
     bool firstForPath = false; // for Rejected: the first rejection on this path (log it)
 };
 
+// "Bulk", "Absorption (balancing)", "Float Transition", "Float"... -> its phase; Unknown otherwise.
+ChargePhase chargePhaseOf(std::string_view chargeMode);
+
 class PackValues {
 public:
     explicit PackValues(std::string service);
@@ -31,6 +34,7 @@ public:
     const std::string& customName() const { return customName_; }
     const std::string& productName() const { return productName_; }
     const std::string& serial() const { return serial_; }
+    const std::string& chargeMode() const { return chargeMode_; }
     const std::optional<int>& productId() const { return productId_; }
     const std::optional<int>& deviceInstance() const { return deviceInstance_; }
     // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
@@ -47,7 +51,7 @@ private:
     ApplyOutcome reject(std::string_view path, std::string reason);
 
     PackSnapshot snapshot_;
-    std::string customName_, productName_, serial_;
+    std::string customName_, productName_, serial_, chargeMode_;
     std::optional<int> productId_, deviceInstance_;
     int rejected_ = 0;
     std::set<std::string> loggedPaths_;  // bounded: only known paths are ever rejected

@@ -54,8 +54,14 @@ protected:
         return p;
     }
 
-    ChildProcess& startDaemon(const std::string& config = kFixedInstance, bool waitForName = true)
+    // Limits recover at once in tests (no hold, no ramp), unless a test sets [recovery] itself: most
+    // tests are about what a limit is, not about how slowly it comes back.
+    static constexpr const char* kFastRecovery =
+        "[recovery]\ncurrent_hold = 0\ncurrent_ramp = 0\nvoltage_hold = 0\nvoltage_ramp = 0\n";
+
+    ChildProcess& startDaemon(std::string config = kFixedInstance, bool waitForName = true)
     {
+        if (config.find("[recovery]") == std::string::npos) config += kFastRecovery;
         const std::string file = bus_.dir().file("aggregator-" + std::to_string(processes_.size()) + ".ini");
         bus_.dir().write(file.substr(file.rfind('/') + 1), config);
         auto& p = start("aggregator", {daemonPath(), "--config", file});

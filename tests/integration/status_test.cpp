@@ -73,7 +73,7 @@ TEST_F(Status, JsonHoldsTheSameNumbersAsTheBus)
     EXPECT_EQ(j["voltage"].get<double>(), *asNumber(aggregateValue("/Dc/0/Voltage")));
     EXPECT_EQ(j["current"].get<double>(), -12.5);
     EXPECT_EQ(j["max_charge_current"].get<double>(), *asNumber(aggregateValue("/Info/MaxChargeCurrent")));
-    EXPECT_EQ(j["max_discharge_current"].get<double>(), 300.0);
+    EXPECT_EQ(j["max_discharge_current"].get<double>(), *asNumber(aggregateValue("/Info/MaxDischargeCurrent")));
     EXPECT_EQ(j["packs_online"].get<double>(), 3.0);
     EXPECT_EQ(j["alarms"]["CellImbalance"].get<int>(), 1);
     ASSERT_EQ(j["packs"].size(), 3u);

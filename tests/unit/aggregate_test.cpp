@@ -253,7 +253,7 @@ TEST(Aggregate, ChargeCurrentFollowsTheImbalanceTable)
 
 TEST(Aggregate, ImbalanceHysteresisAcrossRecomputes)
 {
-    AggregationConfig cfg;
+    AggregationConfig cfg = test::instantRecovery();
     cfg.nominalChargeCurrent = 150;
     AggregatorMemory memory;
     auto at = [&](double spread) {

@@ -81,6 +81,15 @@ nominal_charge_current = 150
 ratio_method = capacity
 blocked_pack = exclude
 blocked_pack_discharge = stop
+cvl_mode = min
+current_feedback = no
+[recovery]
+current_hold = 0.5
+voltage_ramp = 2.5
+[cells]
+chemistry = lto
+ccl_taper = 2.5:1, 2.6:0.5,
+    2.7:0
 [imbalance]
 warning_threshold = 10
 alarm_threshold = 15
@@ -105,6 +114,13 @@ level = debug
     EXPECT_EQ(c.batteries.roles.pack, (std::vector<std::string>{"name:Bank 3", "serial:HQ9"}));
     EXPECT_EQ(c.aggregation.blockedPolicy(true), BlockedPackPolicy::Exclude);
     EXPECT_EQ(c.aggregation.blockedPolicy(false), BlockedPackPolicy::Stop);
+    EXPECT_EQ(c.aggregation.cvlMode, CvlMode::Min);
+    EXPECT_FALSE(c.aggregation.currentFeedback);
+    EXPECT_EQ(c.aggregation.recovery.currentHold, std::chrono::milliseconds(500));
+    EXPECT_EQ(c.aggregation.recovery.voltageRampMillivolts, 2.5);
+    EXPECT_EQ(c.aggregation.cells.chemistry, CellsConfig::Chemistry::Lto);
+    EXPECT_EQ(c.aggregation.cells.cclTaper, (std::vector<TaperPoint>{{2.5, 1.0}, {2.6, 0.5}, {2.7, 0.0}}));
+    EXPECT_FALSE(c.aggregation.cells.dclTaper) << "auto: the preset's";
     EXPECT_EQ(c.aggregation.imbalance.warningThreshold, 10);
     EXPECT_EQ(c.aggregation.imbalance.alarmCurrent, 50);
     EXPECT_EQ(c.aggregation.imbalance.cellAlarms, std::vector<Alarm>{Alarm::HighCellVoltage});
@@ -144,6 +160,10 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:2: [service] device_instance: 2.5 is not a whole number"}},
         {"unknown alarm", "[imbalance]\ncell_alarms = HighCellVoltage, CellFire\n",
          {"f.ini:2: [imbalance] cell_alarms: 'CellFire' is not a standard alarm name"}},
+        {"taper points must rise", "[cells]\nccl_taper = 3.45:0.5, 3.3:1\n",
+         {"f.ini:2: [cells] ccl_taper: 3.3 V after 3.45 V: the cell voltages must rise"}},
+        {"taper point without a fraction", "[cells]\ndcl_taper = 2.9\n",
+         {"f.ini:2: [cells] dcl_taper: '2.9' is not VOLTS:FRACTION (e.g. 3.45:0.5) and the list is not 'auto'"}},
         {"bad log level", "[logging]\nlevel = verbose\n",
          {"f.ini:2: [logging] level: 'verbose' is not one of: debug, info, warning, error"}},
         {"duplicate key", "[charge]\nratio_method = count\nratio_method = capacity\n",

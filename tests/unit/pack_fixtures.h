@@ -1,6 +1,7 @@
 #pragma once
 // Short constructors for the packs in the core's test tables.
 
+#include "bagg/core/aggregation_config.h"
 #include "bagg/core/pack_snapshot.h"
 
 #include <string>
@@ -26,6 +27,15 @@ inline PackSnapshot bmsPack(const std::string& label, double soc, double ccl, do
         .with(Quantity::InstalledCapacity, capacityAh)
         .with(Quantity::ChargeVoltageLimit, 56.8);
     return p;
+}
+
+// Limits that follow their targets at once (no hold, no ramp): for tables about what a limit is,
+// not about how fast it recovers (limit_ramp_test.cpp is about that).
+inline AggregationConfig instantRecovery(AggregationConfig c = {})
+{
+    c.recovery.currentHold = c.recovery.voltageHold = Duration{0};
+    c.recovery.currentRampPercent = c.recovery.voltageRampMillivolts = 0.0;  // no bound on a rise
+    return c;
 }
 
 }  // namespace bagg::test

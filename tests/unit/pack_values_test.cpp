@@ -129,3 +129,34 @@ TEST_F(PackValuesTest, ConnectedZeroMeansDisconnected)
 
 }  // namespace
 }  // namespace bagg
+
+namespace bagg {
+namespace {
+
+TEST(ChargePhase, FromTheBmsText)
+{
+    struct Case {
+        const char* text;
+        ChargePhase phase;
+    };
+    for (const auto& c : {Case{"Bulk", ChargePhase::Bulk}, Case{"Bulk (dynamic)", ChargePhase::Bulk},
+                          Case{"Absorption", ChargePhase::Absorption},
+                          Case{"Absorption (Balancing)", ChargePhase::Absorption},
+                          Case{"Float Transition", ChargePhase::FloatTransition}, Case{"Float", ChargePhase::Float},
+                          Case{"float", ChargePhase::Float}, Case{"", ChargePhase::Unknown},
+                          Case{"Keep always max voltage", ChargePhase::Unknown}})
+        EXPECT_EQ(chargePhaseOf(c.text), c.phase) << c.text;
+}
+
+TEST(ChargePhase, ReadFromInfoChargeMode)
+{
+    PackValues pack("com.victronenergy.battery.ttyUSB0");
+    EXPECT_EQ(pack.snapshot().chargePhase, ChargePhase::Unknown);
+    pack.apply("/Info/ChargeMode", Decoded{std::string("Float Transition"), true}, {});
+    EXPECT_EQ(pack.snapshot().chargePhase, ChargePhase::FloatTransition);
+    pack.apply("/Info/ChargeMode", Decoded{Invalid{}, true}, {});
+    EXPECT_EQ(pack.snapshot().chargePhase, ChargePhase::Unknown) << "invalid: unknown, still charging";
+}
+
+}  // namespace
+}  // namespace bagg

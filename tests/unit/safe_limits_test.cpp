@@ -30,7 +30,7 @@ void expectNear(const std::optional<double>& actual, double expected, const char
 TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
 {
     AggregatorMemory memory;
-    AggregationConfig cfg;
+    AggregationConfig cfg = test::instantRecovery();
     std::vector<PackSnapshot> bank;
     for (const char* name : {"A", "B", "C"}) bank.push_back(bmsPack(name, 80, 100, 200).with(Quantity::ChargeVoltageLimit, 56.0));
     auto r = aggregate(bank, cfg, memory, 0s);
@@ -52,7 +52,7 @@ TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
     // After a restart: the CVL kept in the state file.
     AggregatorMemory restarted;
     restarted.lastVouchedCvl = 55.6;
-    expectNear(aggregate({}, AggregationConfig{}, restarted, 0s).maxChargeVoltage, 55.6, "from the state file");
+    expectNear(aggregate({}, test::instantRecovery(), restarted, 0s).maxChargeVoltage, 55.6, "from the state file");
     EXPECT_FALSE(aggregate({}, AggregationConfig{}, *std::make_unique<AggregatorMemory>(), 0s).maxChargeVoltage)
         << "never any CVL and none configured: nothing to vouch for";
 }
@@ -62,7 +62,7 @@ TEST(SafeLimits, NoPackOnlineKeepsTheLastVouchedCvlWithZeroCurrents)
 TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
 {
     AggregatorMemory memory;
-    const AggregationConfig cfg;
+    const AggregationConfig cfg = test::instantRecovery();
     std::vector<PackSnapshot> bank = {bmsPack("A", 80, 50, 100), bmsPack("B", 80, 50, 100), bmsPack("C", 80, 50, 100)};
     auto r = aggregate(bank, cfg, memory, 0s);
     expectNear(r.maxDischargeCurrent, 300, "dcl online");
@@ -116,7 +116,7 @@ TEST(SafeLimits, DriverRestartHoldsTheLastDclNotTheHouseDark)
 TEST(SafeLimits, AHeldPackThatBlocksStillStopsTheBank)
 {
     AggregatorMemory memory;
-    const AggregationConfig cfg;
+    const AggregationConfig cfg = test::instantRecovery();
     auto a = bmsPack("A", 80, 50, 100);
     auto b = bmsPack("B", 80, 50, 100).with(Quantity::AllowToCharge, 0);
     auto r = aggregate({a, b}, cfg, memory, 0s);
@@ -128,7 +128,7 @@ TEST(SafeLimits, AHeldPackThatBlocksStillStopsTheBank)
     expectNear(r.maxChargeCurrent, 50, "beyond the grace B is missing: A alone");
 
     // Exclude: a FET found closed stays closed while the pack is away.
-    AggregationConfig exclude;
+    AggregationConfig exclude = test::instantRecovery();
     exclude.blockedPack = BlockedPackPolicy::Exclude;
     AggregatorMemory ex;
     auto c = bmsPack("C", 90, 50, 100);
@@ -146,10 +146,10 @@ TEST(SafeLimits, SocNeverRisesBecauseAPackWentSilent)
     AggregatorMemory memory;
     auto a = bmsPack("A", 60, 50, 100).with(Quantity::Current, 20);
     auto b = bmsPack("B", 64, 50, 100).with(Quantity::Current, 20);
-    auto r = aggregate({a, b}, {}, memory, 0s);
+    auto r = aggregate({a, b}, test::instantRecovery(), memory, 0s);
     expectNear(r.soc, 60, "soc");
     expectNear(r.current, 40, "current");
-    r = aggregate({as(a, PackPresence::Held), b}, {}, memory, 5s);
+    r = aggregate({as(a, PackPresence::Held), b}, test::instantRecovery(), memory, 5s);
     expectNear(r.soc, 60, "the held SOC, not 64");
     expectNear(r.current, 40, "the held pack still carries current: the bank current does not halve");
     expectNear(r.maxChargeCurrent, 50, "but its limits do not count: 50 A x 1");
@@ -158,7 +158,7 @@ TEST(SafeLimits, SocNeverRisesBecauseAPackWentSilent)
 // Rule 4: a pack with HighCellVoltage 2 (CCL at the alarm current) and CVL 55.8 hangs or leaves.
 TEST(SafeLimits, AlarmsAndCvlOfAHeldPackDoNotVanish)
 {
-    AggregationConfig cfg;
+    AggregationConfig cfg = test::instantRecovery();
     cfg.nominalChargeCurrent = 150;
     AggregatorMemory memory;
     auto a = bmsPack("A", 80, 100, 100).with(Quantity::ChargeVoltageLimit, 56.0);
@@ -173,8 +173,8 @@ TEST(SafeLimits, AlarmsAndCvlOfAHeldPackDoNotVanish)
     // And with every pack held: the band their spread caused stays (a trial found it vanished).
     AggregatorMemory spread;
     auto low = bmsPack("L", 70, 50, 100), high = bmsPack("H", 91, 50, 100);
-    aggregate({low, high}, {}, spread, 0s);
-    const auto allHeld = aggregate({as(low, PackPresence::Held), as(high, PackPresence::Held)}, {}, spread, 1s);
+    aggregate({low, high}, test::instantRecovery(), spread, 0s);
+    const auto allHeld = aggregate({as(low, PackPresence::Held), as(high, PackPresence::Held)}, test::instantRecovery(), spread, 1s);
     EXPECT_EQ(allHeld.alarms[index(Alarm::CellImbalance)], 2);
     ASSERT_TRUE(allHeld.imbalance);
     EXPECT_EQ(allHeld.imbalance->band, ImbalanceBand::Alarm);
@@ -200,7 +200,7 @@ TEST(SafeLimits, ALostPackRaisesBmsCable)
         auto bank = all;
         bank[2].presence = k.c;
         AggregatorMemory memory;
-        EXPECT_EQ(aggregate(bank, {}, memory, 0s).alarms[index(Alarm::BmsCable)], std::optional<int>(k.bmsCable))
+        EXPECT_EQ(aggregate(bank, test::instantRecovery(), memory, 0s).alarms[index(Alarm::BmsCable)], std::optional<int>(k.bmsCable))
             << "C " << static_cast<int>(k.c);
     }
 }
@@ -210,7 +210,7 @@ TEST(SafeLimits, BlockedPackStopsOrIsExcludedUnlessItStillTakesCurrent)
 {
     auto a = bmsPack("A", 99, 0, 100).with(Quantity::AllowToCharge, 0);
     auto b = bmsPack("B", 95, 10, 100);
-    AggregationConfig cfg;
+    AggregationConfig cfg = test::instantRecovery();
     AggregatorMemory memory;
     auto r = aggregate({a, b}, cfg, memory, 0s);
     expectNear(r.maxChargeCurrent, 0, "stop");

@@ -58,6 +58,23 @@ TEST_F(StateFile, KeepsTheLastCvlAndThePacksSeen)
     EXPECT_EQ(load.state.knownPacks[1].label, "Tab here");
 }
 
+TEST_F(StateFile, KeepsTheLearntCurrentShares)
+{
+    RuntimeState s;
+    s.currentShares = {{"serial:A", {0.4721, std::nullopt}}, {"serial:B", {0.2639, 0.5}}};
+    ASSERT_EQ(saveState(path_, s), "");
+    const auto load = loadState(path_);
+    ASSERT_EQ(load.problem, "");
+    EXPECT_EQ(load.state.currentShares, s.currentShares);
+
+    RuntimeState moved = s;
+    moved.currentShares["serial:A"].charge = 0.50;
+    EXPECT_FALSE(stateSaveDue(s, moved, std::chrono::minutes(9))) << "shares move with every reading";
+    EXPECT_FALSE(stateSaveDue(s, moved, std::chrono::minutes(10))) << "by 0.03: not worth a write";
+    moved.currentShares["serial:A"].charge = 0.55;
+    EXPECT_TRUE(stateSaveDue(s, moved, std::chrono::minutes(10)));
+}
+
 TEST_F(StateFile, SavesABandOrAPackAtOnceAndAMovingCvlRarely)
 {
     RuntimeState saved = withBand(ImbalanceBand::Balanced);

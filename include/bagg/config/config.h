@@ -13,8 +13,8 @@
 
 namespace bagg {
 
-// A time the file gives in seconds, parsed once (config_schema.cpp) into the event loop's unit.
-using Duration = std::chrono::microseconds;
+// Times the file gives in seconds are parsed once (config_schema.cpp) into a Duration
+// (bagg/core/instant.h), the event loop's unit.
 
 struct ServiceConfig {
     std::optional<int> deviceInstance;  // absent = "auto": ask com.victronenergy.settings

@@ -9,12 +9,16 @@
 //   Missing  offline modules and /Alarms/BmsCable 2
 
 #include "bagg/core/aggregation_config.h"
+#include "bagg/core/bank_cvl.h"
 #include "bagg/core/bank_limit.h"
+#include "bagg/core/cell_safety.h"
+#include "bagg/core/current_share.h"
 #include "bagg/core/imbalance_policy.h"
 #include "bagg/core/instant.h"
 #include "bagg/core/pack_snapshot.h"
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,10 +43,15 @@ struct AggregateResult {
 
     std::optional<double> maxChargeVoltage, maxChargeCurrent, maxDischargeCurrent, batteryLowVoltage;
     std::string chargeLimitation, dischargeLimitation;  // why the CCL / DCL is what it is
+    std::string chargeVoltageLimitation;                // why the CVL is what it is
+    std::string chargeMode;                             // the bank's: "Bulk" ... "Float"; empty: unknown
     int allowToCharge = 0, allowToDischarge = 0;        // /Io/AllowTo*: 1 while the limit is above 0
 
     std::optional<double> socSpread;  // highest minus lowest SOC, %-points
-    std::optional<ImbalanceDecision> imbalance;  // none while no pack is online
+    std::optional<ImbalanceDecision> imbalance;  // none while no pack counts
+    // Each online pack's learnt share of the bank current in the direction it flows (charge when
+    // idle), by identity: /Batteries/<n>/CurrentShare.
+    std::map<std::string, double> currentShares;
 };
 
 // The memory between two calls; the daemon keeps the values marked (state file) over restarts.
@@ -51,6 +60,10 @@ struct AggregatorMemory {
     std::optional<double> lastVouchedCvl;   // V: the packs' CVL when one last published one (state file)
     std::optional<double> lastVouchedDcl;   // A: the DCL when a pack was last online
     BlockWatches blockedCharge, blockedDischarge;
+    CvlMemory cvl;                         // the packs' cell limits (bank_cvl.h)
+    ShareMemory shares;                    // current shares (current_share.h; shares in the state file)
+    CellNetMemory cells;                   // the cell-voltage net (cell_safety.h)
+    RampMemory cclRamp, dclRamp, cvlRamp;  // recovery without flapping (limit_ramp.h)
 };
 
 // now: for the rules that need time (a blocked pack that still takes current for 3 s).

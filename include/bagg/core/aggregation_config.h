@@ -3,6 +3,7 @@
 // configuration schema (config/config_schema.cpp) parses and prints them with their ranges, and
 // config/dbus-battery-aggregator.ini documents them (a unit test checks that the three agree).
 
+#include "bagg/core/instant.h"
 #include "bagg/core/plausibility.h"
 #include "bagg/core/quantity.h"
 
@@ -36,6 +37,38 @@ struct ImbalanceConfig {
     std::vector<Alarm> cellAlarms{Alarm::CellImbalance, Alarm::HighCellVoltage, Alarm::LowCellVoltage};
 };
 
+// How the bank's CVL is formed (bank_cvl.h): `bank` floats only when every pack is done; `min` is
+// the lowest pack CVL, as the older aggregators do.
+enum class CvlMode { Bank, Min };
+
+// Limits that recover without flapping (limit_ramp.h): reductions at once, increases after a hold,
+// then at a bounded rate.
+struct RecoveryConfig {
+    Duration currentHold = std::chrono::seconds(30);  // CCL and DCL
+    double currentRampPercent = 2.0;                  // % of nominal per second
+    Duration voltageHold = std::chrono::seconds(60);  // CVL
+    double voltageRampMillivolts = 1.0;               // mV per cell per second
+};
+
+// One point of a taper table: at `volts` (a cell voltage), `fraction` (0..1) of the nominal current.
+struct TaperPoint {
+    double volts = 0.0;
+    double fraction = 1.0;
+    bool operator==(const TaperPoint& o) const { return volts == o.volts && fraction == o.fraction; }
+};
+
+// The cell-voltage safety net (cell_safety.h): off until a chemistry is set; the preset's values
+// apply where a key is auto (absent here).
+struct CellsConfig {
+    enum class Chemistry { None, Lfp, Lto };
+    Chemistry chemistry = Chemistry::None;
+    std::optional<double> maxCellVoltage;  // V: above it the CVL is lowered
+    std::optional<double> cellDiffMax;     // V: the CVL is restored only below this spread of the bank's cells
+    std::optional<std::vector<TaperPoint>> cclTaper;  // over the highest cell, volts ascending
+    std::optional<std::vector<TaperPoint>> dclTaper;  // over the lowest cell, volts ascending
+    std::optional<double> dclHysteresis;   // V a cell must recover before the DCL rises again
+};
+
 struct AggregationConfig {
     SocMode socMode = SocMode::Min;
     TemperatureMode temperatureMode = TemperatureMode::Mean;
@@ -54,6 +87,10 @@ struct AggregationConfig {
     }
     ImbalanceConfig imbalance;
     PlausibilityConfig plausibility;
+    CvlMode cvlMode = CvlMode::Bank;
+    bool currentFeedback = true;  // limit the bank by each pack's measured share of the current
+    RecoveryConfig recovery;
+    CellsConfig cells;
 };
 
 }  // namespace bagg

@@ -36,6 +36,9 @@ struct BlockWatch {
 };
 using BlockWatches = std::map<std::string, BlockWatch>;  // by service name
 
+// Why a pack blocks that direction ("AllowToCharge 0", "CCL 0", "2 modules blocking"), empty when it does not.
+std::string blockingReason(const PackSnapshot& pack, CurrentDirection direction);
+
 // How long a blocked pack may measure current in the blocked direction before its FET counts as closed.
 inline constexpr auto kBlockedCurrentTime = std::chrono::seconds(3);
 

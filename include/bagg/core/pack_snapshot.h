@@ -19,10 +19,22 @@ enum class PackPresence {
     Missing,  // away beyond the grace: counts only as offline modules, and raises /Alarms/BmsCable
 };
 
+// Where a BMS is in its own charge cycle, from its /Info/ChargeMode text (dbus-serialbattery:
+// "Bulk", "Absorption", "Float Transition", "Float", sometimes with a suffix).
+enum class ChargePhase {
+    Unknown,          // no ChargeMode: counts as still charging (the safe assumption for the CVL)
+    Bulk,
+    Absorption,
+    FloatTransition,  // absorbed; its CVL ramps down to float
+    Float,
+};
+
 struct PackSnapshot {
-    std::string service;  // com.victronenergy.battery.ttyUSB0
-    std::string label;    // CustomName, else ProductName + service suffix
+    std::string service;   // com.victronenergy.battery.ttyUSB0
+    std::string label;     // CustomName, else ProductName + service suffix
+    std::string identity;  // "serial:HQ2210" (or "service:<name>"): what memory per pack is keyed on
     PackPresence presence = PackPresence::Online;
+    ChargePhase chargePhase = ChargePhase::Unknown;
 
     std::array<std::optional<double>, kQuantityCount> values{};
     std::array<std::string, kCellExtremeCount> cellIds{};  // "C7", as the BMS names the cell
