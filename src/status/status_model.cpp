@@ -64,6 +64,8 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
     m.band = items.text("/Imbalance/Band");
     m.chargeLimitation = items.text("/Info/ChargeLimitation");
     m.dischargeLimitation = items.text("/Info/DischargeLimitation");
+    m.chargeVoltageLimitation = items.text("/Info/ChargeVoltageLimitation");
+    m.chargeMode = items.text("/Info/ChargeMode");
 
     for (std::size_t a = 0; a < kAlarmCount; ++a) {
         const auto alarm = static_cast<Alarm>(a);

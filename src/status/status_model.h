@@ -25,7 +25,7 @@ struct StatusModel {
     std::optional<double> deviceInstance, packsOnline;
     std::optional<double> soc, voltage, current, power, temperature;
     std::optional<double> cvl, ccl, dcl, spread;
-    std::string band, chargeLimitation, dischargeLimitation;
+    std::string band, chargeLimitation, dischargeLimitation, chargeVoltageLimitation, chargeMode;
     std::vector<std::pair<std::string, int>> alarms;  // active ones: name, level 1 or 2
     std::vector<PackRow> packs;
 };

@@ -75,10 +75,10 @@ std::string renderStatusText(const StatusModel& m, bool colour)
                        fixed(m.packsOnline, 0, ""));
     out += fmt::format("  SOC {}  {}  {}  {}  {}  {}\n", p.bold(fixed(m.soc, 1, "%")), fixed(m.voltage, 2, "V"),
                        fixed(m.current, 1, "A"), fixed(m.power, 0, "W"), fixed(m.temperature, 1, "°C"), bandText(m, p));
-    out += fmt::format("  CVL {:>7}  CCL {:>7} {}\n", fixed(m.cvl, 2, "V"), p.bold(fixed(m.ccl, 1, "A")),
-                       p.dim(cell(m.chargeLimitation, 50)));
-    out += fmt::format("               DCL {:>7} {}\n", p.bold(fixed(m.dcl, 1, "A")),
-                       p.dim(cell(m.dischargeLimitation, 50)));
+    out += fmt::format("  CVL {:>7} {}{}\n", p.bold(fixed(m.cvl, 2, "V")), m.chargeMode.empty() ? "" : m.chargeMode + ": ",
+                       p.dim(cell(m.chargeVoltageLimitation, 60)));
+    out += fmt::format("  CCL {:>7} {}\n", p.bold(fixed(m.ccl, 1, "A")), p.dim(cell(m.chargeLimitation, 66)));
+    out += fmt::format("  DCL {:>7} {}\n", p.bold(fixed(m.dcl, 1, "A")), p.dim(cell(m.dischargeLimitation, 66)));
     std::string alarms;
     for (const auto& [alarm, level] : m.alarms)
         alarms += " " + p.level(level, fmt::format("{}({})", alarm, level >= 2 ? "alarm" : "warning"));
@@ -143,6 +143,8 @@ std::string renderStatusJson(const StatusModel& m)
                       {"max_charge_current", num(m.ccl)},
                       {"max_discharge_current", num(m.dcl)},
                       {"charge_limitation", m.chargeLimitation},
+                      {"charge_voltage_limitation", m.chargeVoltageLimitation},
+                      {"charge_mode", m.chargeMode},
                       {"discharge_limitation", m.dischargeLimitation},
                       {"soc_spread", num(m.spread)},
                       {"imbalance_band", m.band},
