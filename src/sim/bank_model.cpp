@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -110,6 +111,11 @@ BankModel::BankModel(std::vector<PackSpec> packs, double maxStep) : maxStep_(max
     const auto bus = solveBus(0.0);
     busVoltage_ = bus.voltage;
     busConnected_ = bus.connected;
+    for (const auto& p : packs_) {
+        const auto [lo, hi] = std::minmax_element(p.cellVolts.begin(), p.cellVolts.end());
+        stats_.minCellVoltage = std::min(stats_.minCellVoltage, *lo);
+        stats_.maxCellVoltage = std::max(stats_.maxCellVoltage, *hi);
+    }
 }
 
 void BankModel::setProfile(std::vector<ProfileStep> profile)
