@@ -1,5 +1,6 @@
 // battery-sim: N simulated BMS services and a control service, on one sd-event loop.
 
+#include "bank_sim.h"
 #include "sim_options.h"
 #include "sim_pack.h"
 
@@ -100,7 +101,7 @@ int main(int argc, char** argv)
     }
     if (parsed.options.busAddress) setenv("DBUS_SYSTEM_BUS_ADDRESS", parsed.options.busAddress->c_str(), 1);
     try {
-        return runSim(parsed.options);
+        return parsed.options.bankFile ? bagg::sim::runBank(parsed.options) : runSim(parsed.options);
     } catch (const std::exception& e) {
         spdlog::critical("battery-sim: {}", e.what());
         return 1;

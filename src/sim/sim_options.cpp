@@ -35,7 +35,10 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
                 const std::string v = value();
                 if (v != "per-path" && v != "batched") throw std::invalid_argument("--publish takes per-path or batched");
                 o.batched = v == "batched";
-            } else if (a == "--period-ms") o.periodMs = static_cast<int>(toDouble(value(), a));
+            } else if (a == "--period-ms") {
+                o.periodMs = static_cast<int>(toDouble(value(), a));
+                o.periodGiven = true;
+            }
             else if (a == "--no-drift") o.drift = false;
             else if (a == "--soc") {
                 const std::string v = value();
@@ -52,10 +55,15 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
             else if (a == "--cvl") o.cvl = toDouble(value(), a);
             else if (a == "--churn") o.churn = static_cast<int>(toDouble(value(), a));
             else if (a == "--background-rate") o.backgroundRate = static_cast<int>(toDouble(value(), a));
+            else if (a == "--bank") o.bankFile = value();
+            else if (a == "--speed") o.speed = toDouble(value(), a);
+            else if (a == "--dvcc-service") o.dvccService = value();
             else throw std::invalid_argument("unknown argument '" + a + "'");
         }
         if (o.packs < 1 || o.packs > 999) throw std::invalid_argument("--packs must be 1 to 999");
         if (o.periodMs < 10) throw std::invalid_argument("--period-ms must be at least 10");
+        if (!(o.speed > 0.0 && o.speed <= 10000.0)) throw std::invalid_argument("--speed must be above 0 and at most 10000");
+        if (o.bankFile && !o.periodGiven) o.periodMs = 200;
     } catch (const std::exception& e) {
         out.error = e.what();
     }
@@ -67,6 +75,8 @@ std::string simUsage()
     return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
            "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
            "                   [--churn K] [--background-rate R]\n"
+           "       battery-sim --bank SCENARIO.json [--speed N] [--period-ms 200] [--publish per-path|batched]\n"
+           "                   [--dvcc-service NAME] [--bus ADDRESS]\n"
            "\n"
            "Publishes N simulated BMS services com.victronenergy.battery.sim1..N (each its own connection,\n"
            "like separate drivers). Values drift every period unless --no-drift.\n"
@@ -75,7 +85,13 @@ std::string simUsage()
            "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back,\n"
            "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n"
            "Benchmark load: --churn K changes K more paths per pack every period, as a busy serial BMS\n"
-           "driver does; --background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n";
+           "driver does; --background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n"
+           "\n"
+           "--bank: a physical bank of packs in parallel from a scenario file (tests/scenarios/), each pack a\n"
+           "BMS service com.victronenergy.battery.sim<k> that behaves like dbus-serialbattery, and a Multi that\n"
+           "charges and discharges the bank within the CVL/CCL/DCL it reads from --dvcc-service (default the\n"
+           "aggregate). --speed N runs N simulated seconds per real second; the services publish every\n"
+           "--period-ms of real time. Control and the simulation's truth: net.bagg.batterysim (README).\n";
 }
 
 }  // namespace bagg::sim

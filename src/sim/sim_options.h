@@ -18,6 +18,11 @@ struct SimOptions {
     double ccl = 50.0, dcl = 100.0, cvl = 56.8;
     int churn = 0;             // --churn K: K more paths per pack change every period (load for the benchmark)
     int backgroundRate = 0;    // --background-rate R: a non-battery service sending R signals a second
+    // --bank FILE: a physical bank from a scenario file instead of the --packs services (bank_sim.h).
+    std::optional<std::string> bankFile;
+    double speed = 1.0;        // --speed N: simulated seconds per real second (bank only)
+    bool periodGiven = false;  // --period-ms was given (the bank publishes every 200 ms otherwise)
+    std::string dvccService = "com.victronenergy.battery.aggregate";  // --dvcc-service: whose limits the Multi follows
 };
 
 struct SimOptionsParse {

@@ -1,0 +1,138 @@
+#include "bank_pack_service.h"
+
+#include <fmt/format.h>
+#include <sdbus-c++/Error.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace bagg::sim {
+namespace {
+
+// Not in packs/battery_paths.h yet (the daemon does not read it so far): published here as
+// serialbattery does, as text. It moves into the table when the daemon's bank charge mode reads it.
+constexpr const char* kChargeModePath = "/Info/ChargeMode";
+
+Value flag(bool on) { return std::int64_t{on ? 1 : 0}; }
+Value level(int alarm) { return std::int64_t{alarm}; }
+Value cellId(std::size_t index) { return fmt::format("C{}", index + 1); }
+
+}  // namespace
+
+BankPackService::BankPackService(EventLoop& loop, const SimOptions& options, int number, const BankPack& pack)
+    : serviceName_(fmt::format("com.victronenergy.battery.sim{}", number)),
+      connection_(sdbus::createSystemBusConnection()),
+      dispatcher_(loop, *connection_,
+                  [&loop](const std::string& why) {
+                      spdlog::critical("sim lost the bus: {}", why);
+                      loop.exit(3);
+                  }),
+      exporter_(*connection_, {options.batched, !options.batched})
+{
+    auto text = [&](const std::string& path, const std::string& v) { add(path, v, PathFormat::text()); };
+    text("/Mgmt/ProcessName", "battery-sim");
+    text("/Mgmt/ProcessVersion", "1.0");
+    text("/Mgmt/Connection", fmt::format("Simulated bank, pack {}", number));
+    text("/FirmwareVersion", "1.0");
+    text("/HardwareVersion", "sim bank");
+    auto meta = [&](PackMeta m, const Value& v) { add(std::string(batteryPath(m).path), v, batteryPath(m).format); };
+    meta(PackMeta::DeviceInstance, std::int64_t{100 + number});
+    meta(PackMeta::ProductId, std::int64_t{0xBA77});  // serialbattery's: the sim plays that driver
+    meta(PackMeta::ProductName, std::string("SerialBattery(Sim)"));
+    meta(PackMeta::CustomName, pack.spec.name);
+    meta(PackMeta::Serial, fmt::format("BANK{:04d}", number));
+    // Every other path of the table, invalid until update() fills it in.
+    for (const auto& row : batteryPaths())
+        if (row.kind != BatteryPath::Kind::Meta) add(std::string(row.path), Invalid{}, row.format);
+    text(kChargeModePath, "");
+    update(pack);
+    setPresent(true);
+}
+
+void BankPackService::add(const std::string& path, const Value& initial, PathFormat format)
+{
+    exporter_.add(path, initial, format, [this, path](const Value&) {
+        pinned_.insert(path);
+        return true;
+    });
+}
+
+void BankPackService::set(const std::string& path, const Value& v)
+{
+    if (!pinned_.count(path)) exporter_.set(path, v);
+}
+
+void BankPackService::update(const BankPack& pack)
+{
+    if (frozen_) return;
+    const auto& bms = pack.bms;
+    const double capacity = pack.spec.capacityAh;
+    const double current = pack.measuredCurrent();
+    const double voltage = pack.voltage();
+    const auto [lo, hi] = std::minmax_element(pack.cellVolts.begin(), pack.cellVolts.end());
+    const auto alarms = bms.alarms();
+
+    set(batteryPath(Quantity::Connected), std::int64_t{1});
+    set(batteryPath(Quantity::Soc), bms.soc());
+    set(batteryPath(Quantity::Voltage), voltage);
+    set(batteryPath(Quantity::Current), current);
+    set(batteryPath(Quantity::Power), voltage * current);
+    set(batteryPath(Quantity::Temperature), pack.spec.temperature);
+    set(batteryPath(Quantity::Capacity), capacity * bms.soc() / 100.0);
+    set(batteryPath(Quantity::InstalledCapacity), capacity);
+    set(batteryPath(Quantity::ConsumedAmphours), -capacity * (100.0 - bms.soc()) / 100.0);
+    set(batteryPath(Quantity::ChargeCurrentLimit), bms.ccl());
+    set(batteryPath(Quantity::DischargeCurrentLimit), bms.dcl());
+    set(batteryPath(Quantity::ChargeVoltageLimit), bms.cvl());
+    set(batteryPath(Quantity::BatteryLowVoltage), bms.minBatteryVoltage());
+    set(batteryPath(Quantity::MinCellVoltage), *lo);
+    set(batteryPath(Quantity::MaxCellVoltage), *hi);
+    set(cellIdPath(CellExtreme::MinVoltage), cellId(static_cast<std::size_t>(lo - pack.cellVolts.begin())));
+    set(cellIdPath(CellExtreme::MaxVoltage), cellId(static_cast<std::size_t>(hi - pack.cellVolts.begin())));
+    set(batteryPath(Quantity::MinCellTemperature), pack.spec.temperature);
+    set(batteryPath(Quantity::MaxCellTemperature), pack.spec.temperature);
+    set(cellIdPath(CellExtreme::MinTemperature), std::string("T1"));
+    set(cellIdPath(CellExtreme::MaxTemperature), std::string("T1"));
+    set(batteryPath(Quantity::CellsPerBattery), std::int64_t{pack.spec.cells});
+    set(batteryPath(Quantity::ModulesOnline), std::int64_t{1});
+    set(batteryPath(Quantity::ModulesOffline), std::int64_t{0});
+    set(batteryPath(Quantity::ModulesBlockingCharge), flag(!bms.allowToCharge()));
+    set(batteryPath(Quantity::ModulesBlockingDischarge), flag(!bms.allowToDischarge()));
+    set(batteryPath(Quantity::AllowToCharge), flag(bms.allowToCharge()));
+    set(batteryPath(Quantity::AllowToDischarge), flag(bms.allowToDischarge()));
+    set(batteryPath(Quantity::AllowToBalance), flag(true));
+    set(batteryPath(Quantity::Balancing), flag(bms.balancing()));
+    for (std::size_t a = 0; a < kAlarmCount; ++a) set(batteryPath(static_cast<Alarm>(a)), level(0));
+    set(batteryPath(Alarm::HighCellVoltage), level(alarms.highCellVoltage));
+    set(batteryPath(Alarm::LowCellVoltage), level(alarms.lowCellVoltage));
+    set(batteryPath(Alarm::LowSoc), level(alarms.lowSoc));
+    // serialbattery: time to go only while discharging.
+    set(batteryPath(UnreadPath::TimeToGo),
+        current < -0.5 ? Value{capacity * bms.soc() / 100.0 / -current * 3600.0} : Value{Invalid{}});
+    set(kChargeModePath, bms.modeText());
+    exporter_.publish();
+}
+
+bool BankPackService::setPresent(bool present)
+{
+    if (present == present_) return true;
+    try {
+        if (present) connection_->requestName(serviceName_);
+        else connection_->releaseName(serviceName_);
+    } catch (const sdbus::Error& e) {
+        spdlog::error("{}: {}", serviceName_, e.getMessage());
+        return false;
+    }
+    present_ = present;
+    spdlog::info("{} {} the bus", serviceName_, present ? "is on" : "left");
+    return true;
+}
+
+void BankPackService::setFrozen(bool frozen)
+{
+    frozen_ = frozen;
+    dispatcher_.setPaused(frozen);
+    spdlog::info("{} {}", serviceName_, frozen ? "frozen" : "thawed");
+}
+
+}  // namespace bagg::sim
