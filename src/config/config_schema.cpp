@@ -320,7 +320,10 @@ std::vector<KeySpec> buildSchema()
                                                  [](auto& c) -> auto& { return c.aggregation.blockedDischarge; }),
         choice<CvlMode>("charge", "cvl_mode", {{"bank", CvlMode::Bank}, {"min", CvlMode::Min}},
                         [](auto& c) -> auto& { return c.aggregation.cvlMode; }),
-        boolean("charge", "current_feedback", [](auto& c) -> auto& { return c.aggregation.currentFeedback; }),
+        boolean("charge", "current_feedback", [](auto& c) -> auto& { return c.aggregation.feedback.enabled; }),
+        duration("charge", "current_share_smoothing", 0.01, 3600,
+                 [](auto& c) -> auto& { return c.aggregation.feedback.smoothing; }),
+        duration("charge", "overload_time", 0.01, 600, [](auto& c) -> auto& { return c.aggregation.feedback.overloadTime; }),
 
         duration("recovery", "current_hold", 0, 3600, [](auto& c) -> auto& { return c.aggregation.recovery.currentHold; }),
         number("recovery", "current_ramp", 0, 100, "% of nominal per s",

@@ -16,6 +16,11 @@ namespace {
 
 using Packs = std::vector<const PackSnapshot*>;
 
+// Rises of a current limit smaller than this are not made: 2 % of nominal, at least 1 A.
+double currentDeadband(double nominal) { return std::max(1.0, 0.02 * nominal); }
+constexpr double kVoltageDeadband = 0.02;  // V
+
+
 std::optional<double> extreme(const Packs& packs, Quantity q, bool lowest)
 {
     std::optional<double> out;
@@ -57,7 +62,8 @@ void chargeVoltage(const BankView& bank, const AggregationConfig& config, const 
         const auto cellsPerPack = extreme(bank.counted, Quantity::CellsPerBattery, false);
         const double n = cellsPerPack ? *cellsPerPack : std::round(*out.maxChargeVoltage / 3.4);
         const double rate = config.recovery.voltageRampMillivolts / 1000.0 * std::max(1.0, n);
-        const Ramped r = rampLimit(*out.maxChargeVoltage, config.recovery.voltageHold, rate, memory.cvlRamp, now);
+        const Ramped r =
+            rampLimit(*out.maxChargeVoltage, config.recovery.voltageHold, rate, memory.cvlRamp, now, kVoltageDeadband);
         out.maxChargeVoltage = r.value;
         out.chargeVoltageLimitation += r.note(rate, "V");
     }
@@ -104,8 +110,8 @@ Allowed allowedTogether(const BankView& bank, CurrentDirection d, const Aggregat
     const BankLimit limit = bankLimit(bank.online, bank.held, d, config.ratioMethod,
                                       config.blockedPolicy(d == CurrentDirection::Charge), watches, now);
     Allowed out{limit.amps.value_or(0.0), limit.reason, std::nullopt, {}};
-    if (out.amps <= 0.0 || !config.currentFeedback) return out;
-    const FeedbackLimit fb = feedbackLimit(notBlocking(bank.online, d), d, out.amps, config.recovery,
+    if (out.amps <= 0.0 || !config.feedback.enabled) return out;
+    const FeedbackLimit fb = feedbackLimit(notBlocking(bank.online, d), d, out.amps, config.feedback, config.recovery,
                                            configuredNominal.value_or(out.amps), memory.shares, now);
     if (fb.predicted) {
         out.amps = *fb.predicted;
@@ -121,7 +127,7 @@ void recover(std::optional<double>& limit, std::string& reason, double nominal, 
              RampMemory& ramp, Instant now)
 {
     const double rate = recovery.currentRampPercent / 100.0 * nominal;
-    const Ramped r = rampLimit(limit.value_or(0.0), recovery.currentHold, rate, ramp, now);
+    const Ramped r = rampLimit(limit.value_or(0.0), recovery.currentHold, rate, ramp, now, currentDeadband(nominal));
     limit = r.value;
     reason += r.note(rate, "A");
 }
@@ -206,7 +212,7 @@ ChargeLimits decideLimits(const BankView& bank, const AggregationConfig& config,
     ChargeLimits out;
     const auto cells = cellLimits(config.cells);
     const CellNet net = cells ? cellSafetyNet(bank.counted, *cells, bank.voltage, memory.cells) : CellNet{};
-    if (config.currentFeedback) learnShares(bank.online, memory.shares, now);
+    if (config.feedback.enabled) learnShares(bank.online, config.feedback.smoothing, memory.shares, now);
     chargeVoltage(bank, config, cells, net, memory, now, out);
     if (!bank.counted.empty())
         out.imbalance = decideImbalance(bank.socSpread.value_or(0.0), cellAlarm(bank.counted, config.imbalance),

@@ -24,7 +24,7 @@ Quantity limitOf(CurrentDirection d)
 
 }  // namespace
 
-void learnShares(const Packs& online, ShareMemory& m, Instant now)
+void learnShares(const Packs& online, Duration smoothing, ShareMemory& m, Instant now)
 {
     const auto last = m.lastLearnt;
     m.lastLearnt = now;
@@ -37,7 +37,7 @@ void learnShares(const Packs& online, ShareMemory& m, Instant now)
     if (online.size() < 2 || std::fabs(total) < kMinShareCurrent) return;
     const auto dir = total > 0 ? CurrentDirection::Charge : CurrentDirection::Discharge;
     const Duration dt = last ? std::min<Duration>(now - *last, kLongestLearnStep) : Duration{0};
-    const double alpha = 1.0 - std::exp(-seconds(dt) / seconds(kShareTimeConstant));
+    const double alpha = 1.0 - std::exp(-seconds(dt) / std::max(1e-3, seconds(smoothing)));
     // Each estimate starts from an equal share and moves towards what is measured: one reading
     // taken while the packs' currents arrive one by one must not swing it.
     const double equal = 1.0 / static_cast<double>(online.size());
@@ -55,8 +55,9 @@ std::optional<double> shareOf(const ShareMemory& m, const std::string& identity,
     return d == CurrentDirection::Charge ? it->second.charge : it->second.discharge;
 }
 
-FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguarded, const RecoveryConfig& recovery,
-                            double nominal, ShareMemory& m, Instant now)
+FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguarded,
+                            const CurrentFeedbackConfig& feedback, const RecoveryConfig& recovery, double nominal,
+                            ShareMemory& m, Instant now)
 {
     FeedbackLimit out;
     const Quantity limitQ = limitOf(d);
@@ -90,7 +91,7 @@ FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguar
     }
     if (!anyLearnt) out.predicted.reset();
 
-    // Guard: a pack measured above its own limit for kOverloadTime.
+    // Guard: a pack measured above its own limit for overload_time.
     auto& since = d == CurrentDirection::Charge ? m.overChargeSince : m.overDischargeSince;
     std::map<std::string, Instant> stillOver;
     // The current the packs take that way (a pack circulating the other way does not make it less).
@@ -104,7 +105,7 @@ FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguar
         const auto it = since.find(p->identity);
         const Instant from = it == since.end() ? now : it->second;
         stillOver[p->identity] = from;
-        if (now - from < kOverloadTime) continue;
+        if (now - from < feedback.overloadTime) continue;
         const double bank = bankCurrent * limit / current;
         if (!derated || bank < *derated) {
             derated = bank;

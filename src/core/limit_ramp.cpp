@@ -7,10 +7,12 @@
 
 namespace bagg {
 
-Ramped rampLimit(double target, Duration hold, double ratePerSecond, RampMemory& m, Instant now)
+Ramped rampLimit(double target, Duration hold, double ratePerSecond, RampMemory& m, Instant now, double deadband)
 {
     Ramped out;
-    if (!m.published || target <= *m.published) {
+    if (m.published && target > *m.published && target <= *m.published + deadband && !m.riseWanted) {
+        // Too small a rise to make: the published limit stays (below the target: the safe side).
+    } else if (!m.published || target <= *m.published) {
         m.published = target;
         m.riseWanted.reset();
     } else {

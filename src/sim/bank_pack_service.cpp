@@ -9,9 +9,6 @@
 namespace bagg::sim {
 namespace {
 
-// Not in packs/battery_paths.h yet (the daemon does not read it so far): published here as
-// serialbattery does, as text. It moves into the table when the daemon's bank charge mode reads it.
-constexpr const char* kChargeModePath = "/Info/ChargeMode";
 
 Value flag(bool on) { return std::int64_t{on ? 1 : 0}; }
 Value level(int alarm) { return std::int64_t{alarm}; }
@@ -41,10 +38,10 @@ BankPackService::BankPackService(EventLoop& loop, const SimOptions& options, int
     meta(PackMeta::ProductName, std::string("SerialBattery(Sim)"));
     meta(PackMeta::CustomName, pack.spec.name);
     meta(PackMeta::Serial, fmt::format("BANK{:04d}", number));
+    meta(PackMeta::ChargeMode, std::string());  // serialbattery's text: "Bulk" ... "Float"
     // Every other path of the table, invalid until update() fills it in.
     for (const auto& row : batteryPaths())
         if (row.kind != BatteryPath::Kind::Meta) add(std::string(row.path), Invalid{}, row.format);
-    text(kChargeModePath, "");
     update(pack);
     setPresent(true);
 }
@@ -109,7 +106,7 @@ void BankPackService::update(const BankPack& pack)
     // serialbattery: time to go only while discharging.
     set(batteryPath(UnreadPath::TimeToGo),
         current < -0.5 ? Value{capacity * bms.soc() / 100.0 / -current * 3600.0} : Value{Invalid{}});
-    set(kChargeModePath, bms.modeText());
+    set(batteryPath(PackMeta::ChargeMode), bms.modeText());
     exporter_.publish();
 }
 

@@ -69,6 +69,7 @@ SimPack::SimPack(EventLoop& loop, const SimOptions& options, int number)
     text("/HardwareVersion", "sim");
     add(batteryPath(PackMeta::CustomName), fmt::format("Sim {}", number));
     add(batteryPath(PackMeta::Serial), fmt::format("SIM{:04d}", number));
+    add(batteryPath(PackMeta::ChargeMode), Invalid{});  // none, as serialbattery before it knows; SetValue a text
 
     quantity(Quantity::Connected, 1);
     quantity(Quantity::Soc, soc);

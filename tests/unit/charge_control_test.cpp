@@ -120,9 +120,9 @@ TEST(CurrentShare, ThePackThatTakesMoreBoundsTheBank)
     c.with(Quantity::Current, 40);
     const std::vector<PackSnapshot> bank = {a, b, c};
     const auto packs = ptrs(bank);
-    for (int t = 0; t <= 300; t += 5) learnShares(packs, memory, std::chrono::seconds(t));
+    for (int t = 0; t <= 300; t += 5) learnShares(packs, 30s, memory, std::chrono::seconds(t));
     EXPECT_NEAR(*shareOf(memory, "serial:A", CurrentDirection::Charge), 70.0 / 150.0, 1e-3);
-    const auto fb = feedbackLimit(packs, CurrentDirection::Charge, 150, {}, 150, memory, 300s);
+    const auto fb = feedbackLimit(packs, CurrentDirection::Charge, 150, {}, {}, 150, memory, 300s);
     ASSERT_TRUE(fb.predicted);
     EXPECT_NEAR(*fb.predicted, 50.0 / (70.0 / 150.0), 0.1) << "A's CCL over A's share: 107 A, not 150 A";
     EXPECT_EQ(fb.predictedReason.substr(0, 26), "A takes 47 % of the curren");
@@ -135,15 +135,15 @@ TEST(CurrentShare, SharesAreLearntOnlyFromAMeaningfulCurrentAndClamped)
     std::vector<PackSnapshot> bank = {a, b};
     bank[0].with(Quantity::Current, 3);
     bank[1].with(Quantity::Current, 0.5);
-    learnShares(ptrs(bank), memory, 0s);
+    learnShares(ptrs(bank), 30s, memory, 0s);
     EXPECT_FALSE(shareOf(memory, "serial:A", CurrentDirection::Charge)) << "3.5 A at rest is noise";
     bank[0].with(Quantity::Current, 100);
     bank[1].with(Quantity::Current, 0);
-    learnShares(ptrs(bank), memory, 1s);
+    learnShares(ptrs(bank), 30s, memory, 1s);
     EXPECT_NEAR(*shareOf(memory, "serial:A", CurrentDirection::Charge), 0.5 + 0.5 * (1 - std::exp(-1.0 / 30)), 1e-9)
         << "from an equal share, one second of a 30 s time constant towards 1.0";
-    for (int t = 2; t <= 600; ++t) learnShares(ptrs(bank), memory, std::chrono::seconds(t));
-    const auto fb = feedbackLimit(ptrs(bank), CurrentDirection::Charge, 100, {}, 100, memory, 600s);
+    for (int t = 2; t <= 600; ++t) learnShares(ptrs(bank), 30s, memory, std::chrono::seconds(t));
+    const auto fb = feedbackLimit(ptrs(bank), CurrentDirection::Charge, 100, {}, {}, 100, memory, 600s);
     // A's share 1.0: A's CCL / 1.0 = 50; B's share 0 is clamped to half an equal share (0.25): 200.
     EXPECT_NEAR(*fb.predicted, 50.0, 0.01);
     // Discharging is learnt apart.
@@ -159,21 +159,21 @@ TEST(CurrentShare, APackAboveItsOwnLimitFor3SecondsDeratesTheBankAtOnceAndItReco
     b.with(Quantity::Current, 40);
     std::vector<PackSnapshot> bank = {a, b};
     const auto packs = ptrs(bank);
-    EXPECT_FALSE(feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 0s).guard);
-    EXPECT_FALSE(feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 2s).guard);
-    auto fb = feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 3s);
+    EXPECT_FALSE(feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 0s).guard);
+    EXPECT_FALSE(feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 2s).guard);
+    auto fb = feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 3s);
     ASSERT_TRUE(fb.guard);
     EXPECT_NEAR(*fb.guard, 100.0 * 50.0 / 60.0, 1e-9) << "the bank current scaled by A's CCL / A's current";
     EXPECT_EQ(fb.guardReason, "A at 60.0 A > its CCL 50 A");
 
     // The overload is gone: held for 30 s, then back at 2 A/s, and then not there at all.
     bank[0].with(Quantity::Current, 45);
-    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 10s);
+    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 10s);
     EXPECT_NEAR(*fb.guard, 83.33, 0.01);
     EXPECT_EQ(fb.guardReason, "recovering from an overload (held before rising)");
-    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 45s);  // 30 s from 10 s, then 5 s
+    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 45s);  // 30 s from 10 s, then 5 s
     EXPECT_NEAR(*fb.guard, 83.33 + 2 * 5, 0.01);
-    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, recovery, 100, memory, 60s);
+    fb = feedbackLimit(packs, CurrentDirection::Charge, 100, {}, recovery, 100, memory, 60s);
     EXPECT_FALSE(fb.guard) << "recovered: no term of its own any more";
 }
 
@@ -198,6 +198,15 @@ TEST(LimitRamp, DownAtOnceUpAfterTheHoldAtTheRate)
     r = rampLimit(100, 30s, 2, m, 200s);
     EXPECT_DOUBLE_EQ(r.value, 100);
     EXPECT_EQ(r.state, Ramped::State::Steady);
+}
+
+TEST(LimitRamp, ARiseWithinTheDeadbandIsNotMade)
+{
+    RampMemory m;
+    rampLimit(100, 0s, 0, m, 0s, 2.0);
+    EXPECT_DOUBLE_EQ(rampLimit(101.5, 0s, 0, m, 1s, 2.0).value, 100) << "a learnt share creeping up: not a rise";
+    EXPECT_DOUBLE_EQ(rampLimit(102.5, 0s, 0, m, 2s, 2.0).value, 102.5) << "a real one";
+    EXPECT_DOUBLE_EQ(rampLimit(101, 0s, 0, m, 3s, 2.0).value, 101) << "down at once, however small";
 }
 
 // A twitching BMS limit (50 <-> 48 A every 5 s) makes one step down, not a saw.

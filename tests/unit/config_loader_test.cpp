@@ -115,7 +115,7 @@ level = debug
     EXPECT_EQ(c.aggregation.blockedPolicy(true), BlockedPackPolicy::Exclude);
     EXPECT_EQ(c.aggregation.blockedPolicy(false), BlockedPackPolicy::Stop);
     EXPECT_EQ(c.aggregation.cvlMode, CvlMode::Min);
-    EXPECT_FALSE(c.aggregation.currentFeedback);
+    EXPECT_FALSE(c.aggregation.feedback.enabled);
     EXPECT_EQ(c.aggregation.recovery.currentHold, std::chrono::milliseconds(500));
     EXPECT_EQ(c.aggregation.recovery.voltageRampMillivolts, 2.5);
     EXPECT_EQ(c.aggregation.cells.chemistry, CellsConfig::Chemistry::Lto);

@@ -50,6 +50,13 @@ struct RecoveryConfig {
     double voltageRampMillivolts = 1.0;               // mV per cell per second
 };
 
+// Limiting the bank by each pack's measured share of the current (current_share.h).
+struct CurrentFeedbackConfig {
+    bool enabled = true;
+    Duration smoothing = std::chrono::seconds(30);   // time constant of the learnt shares
+    Duration overloadTime = std::chrono::seconds(3);  // a pack above its own limit this long trips the guard
+};
+
 // One point of a taper table: at `volts` (a cell voltage), `fraction` (0..1) of the nominal current.
 struct TaperPoint {
     double volts = 0.0;
@@ -88,7 +95,7 @@ struct AggregationConfig {
     ImbalanceConfig imbalance;
     PlausibilityConfig plausibility;
     CvlMode cvlMode = CvlMode::Bank;
-    bool currentFeedback = true;  // limit the bank by each pack's measured share of the current
+    CurrentFeedbackConfig feedback;
     RecoveryConfig recovery;
     CellsConfig cells;
 };

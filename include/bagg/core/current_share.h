@@ -4,14 +4,14 @@
 // CCL (3 × 50 A: 150 A for the bank, 70 A through the low-resistance pack). This learns each pack's
 // share from what the BMSes measure and limits the bank so that no pack's share exceeds its own
 // limit (issue 13 rule 2), in each direction:
-//   - share s_i = I_i / ΣI, from an equal share, smoothed (time constant kShareTimeConstant),
+//   - share s_i = I_i / ΣI, from an equal share, smoothed (time constant current_share_smoothing),
 //     learnt only while the bank
 //     current is large enough to mean something (kMinShareCurrent), remembered per pack identity
 //     (the state file keeps it over restarts);
 //   - predicted limit: min_i(limit_i / s_i), each s_i at least half an equal share, never above
 //     Σ limit_i; a pack with no share learnt yet counts with an equal one; with none learnt at all,
 //     the ratio_method rule stands;
-//   - guard: a pack above its own limit by more than 5 % for 3 s derates the bank at once, in
+//   - guard: a pack above its own limit by more than 5 % for overload_time (3 s) derates the bank at once, in
 //     proportion (the current the packs take that way × limit_i / I_i). The derating is its own term: it recovers after a
 //     hold at a bounded rate (limit_ramp.h), and is never folded into the shares for good.
 
@@ -28,10 +28,8 @@
 
 namespace bagg {
 
-inline constexpr auto kShareTimeConstant = std::chrono::seconds(30);
-inline constexpr double kMinShareCurrent = 5.0;       // A of bank current before shares are learnt
-inline constexpr double kOverloadMargin = 1.05;       // a pack above its own limit by more than 5 %...
-inline constexpr auto kOverloadTime = std::chrono::seconds(3);  // ...for this long trips the guard
+inline constexpr double kMinShareCurrent = 5.0;  // A of bank current before shares are learnt
+inline constexpr double kOverloadMargin = 1.05;  // a pack above its own limit by more than 5 % trips the guard
 
 struct PackShare {
     std::optional<double> charge, discharge;  // fraction of the bank current, 0..1
@@ -48,7 +46,7 @@ struct ShareMemory {
 
 // Learns the shares from the online packs' measured currents; dt is the time since the last call
 // (a gap longer than 10 s is not learnt from).
-void learnShares(const std::vector<const PackSnapshot*>& online, ShareMemory& memory, Instant now);
+void learnShares(const std::vector<const PackSnapshot*>& online, Duration smoothing, ShareMemory& memory, Instant now);
 
 // What the current feedback allows the bank in one direction.
 struct FeedbackLimit {
@@ -61,8 +59,8 @@ struct FeedbackLimit {
 // open: the online packs allowed that way (not blocking). unguarded: the bank's limit without the
 // guard (for its recovery to rise to). The share of a pack is clamped to at least 0.5 / packs.
 FeedbackLimit feedbackLimit(const std::vector<const PackSnapshot*>& open, CurrentDirection direction,
-                            double unguarded, const RecoveryConfig& recovery, double nominal, ShareMemory& memory,
-                            Instant now);
+                            double unguarded, const CurrentFeedbackConfig& feedback, const RecoveryConfig& recovery,
+                            double nominal, ShareMemory& memory, Instant now);
 
 // The share of a pack as the feedback uses it (for /Batteries/<n>/CurrentShare): learnt, else none.
 std::optional<double> shareOf(const ShareMemory& memory, const std::string& identity, CurrentDirection direction);

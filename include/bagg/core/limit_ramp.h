@@ -26,7 +26,10 @@ struct Ramped {
 };
 
 // target: the limit the rules want now. rate: the highest rise per second once the hold is over
-// (in the limit's unit; 0: no bound, at once). The first value is taken as it is.
-Ramped rampLimit(double target, Duration hold, double ratePerSecond, RampMemory& memory, Instant now);
+// (in the limit's unit; 0: no bound, at once). deadband: a target no more than this above what is
+// published is no rise (a learnt share or a BMS reading that creeps up must not make a saw of
+// small rises). The first value is taken as it is.
+Ramped rampLimit(double target, Duration hold, double ratePerSecond, RampMemory& memory, Instant now,
+                 double deadband = 0.0);
 
 }  // namespace bagg
