@@ -113,7 +113,9 @@ Allowed allowedTogether(const BankView& bank, CurrentDirection d, const Aggregat
     if (out.amps <= 0.0 || !config.feedback.enabled) return out;
     const FeedbackLimit fb = feedbackLimit(notBlocking(bank.online, d), d, out.amps, config.feedback, config.recovery,
                                            configuredNominal.value_or(out.amps), memory.shares, now);
-    if (fb.predicted) {
+    // Within 2 % of the ratio rule the shares say nothing the rule does not: measurement noise (the
+    // packs' currents arrive one by one) must not make the limit twitch.
+    if (fb.predicted && std::fabs(*fb.predicted - out.amps) > 0.02 * out.amps) {
         out.amps = *fb.predicted;
         out.reason = fb.predictedReason;
     }

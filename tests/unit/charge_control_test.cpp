@@ -177,6 +177,23 @@ TEST(CurrentShare, APackAboveItsOwnLimitFor3SecondsDeratesTheBankAtOnceAndItReco
     EXPECT_FALSE(fb.guard) << "recovered: no term of its own any more";
 }
 
+// Shares a little off equal (the packs' currents arrive one by one) do not move the limit.
+TEST(CurrentShare, NoiseAroundEqualSharesLeavesTheRatioRule)
+{
+    AggregatorMemory memory;
+    const auto cfg = test::instantRecovery();
+    auto a = bmsPack("A", 80, 50, 100), b = bmsPack("B", 80, 50, 100);
+    a.identity = "serial:A";
+    b.identity = "serial:B";
+    a.with(Quantity::Current, 20.3);
+    b.with(Quantity::Current, 19.7);
+    AggregateResult r;
+    for (int t = 0; t <= 600; t += 10) r = aggregate({a, b}, cfg, memory, std::chrono::seconds(t));
+    EXPECT_DOUBLE_EQ(*r.maxChargeCurrent, 100.0) << "shares 0.5075/0.4925: 98.5 A would be noise";
+    EXPECT_EQ(r.chargeLimitation, "BMS A CCL 50 A × 2");
+    EXPECT_NEAR(r.currentShares.at("serial:A"), 0.5075, 1e-3);
+}
+
 // ---- Rule 3: recover without flapping ---------------------------------------------------------
 
 TEST(LimitRamp, DownAtOnceUpAfterTheHoldAtTheRate)
