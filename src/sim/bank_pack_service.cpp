@@ -1,14 +1,11 @@
 #include "bank_pack_service.h"
 
 #include <fmt/format.h>
-#include <sdbus-c++/Error.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 namespace bagg::sim {
 namespace {
-
 
 Value flag(bool on) { return std::int64_t{on ? 1 : 0}; }
 Value level(int alarm) { return std::int64_t{alarm}; }
@@ -17,22 +14,15 @@ Value cellId(std::size_t index) { return fmt::format("C{}", index + 1); }
 }  // namespace
 
 BankPackService::BankPackService(EventLoop& loop, const SimOptions& options, int number, const BankPack& pack)
-    : serviceName_(fmt::format("com.victronenergy.battery.sim{}", number)),
-      connection_(sdbus::createSystemBusConnection()),
-      dispatcher_(loop, *connection_,
-                  [&loop](const std::string& why) {
-                      spdlog::critical("sim lost the bus: {}", why);
-                      loop.exit(3);
-                  }),
-      exporter_(*connection_, {options.batched, !options.batched})
+    : driver_(loop, options, fmt::format("com.victronenergy.battery.sim{}", number))
 {
-    auto text = [&](const std::string& path, const std::string& v) { add(path, v, PathFormat::text()); };
+    auto text = [&](const std::string& path, const std::string& v) { driver_.add(path, v, PathFormat::text()); };
     text("/Mgmt/ProcessName", "battery-sim");
     text("/Mgmt/ProcessVersion", "1.0");
     text("/Mgmt/Connection", fmt::format("Simulated bank, pack {}", number));
     text("/FirmwareVersion", "1.0");
     text("/HardwareVersion", "sim bank");
-    auto meta = [&](PackMeta m, const Value& v) { add(std::string(batteryPath(m).path), v, batteryPath(m).format); };
+    auto meta = [&](PackMeta m, const Value& v) { driver_.add(std::string(batteryPath(m).path), v, batteryPath(m).format); };
     meta(PackMeta::DeviceInstance, std::int64_t{100 + number});
     meta(PackMeta::ProductId, std::int64_t{0xBA77});  // serialbattery's: the sim plays that driver
     meta(PackMeta::ProductName, std::string("SerialBattery(Sim)"));
@@ -41,27 +31,14 @@ BankPackService::BankPackService(EventLoop& loop, const SimOptions& options, int
     meta(PackMeta::ChargeMode, std::string());  // serialbattery's text: "Bulk" ... "Float"
     // Every other path of the table, invalid until update() fills it in.
     for (const auto& row : batteryPaths())
-        if (row.kind != BatteryPath::Kind::Meta) add(std::string(row.path), Invalid{}, row.format);
+        if (row.kind != BatteryPath::Kind::Meta) driver_.add(std::string(row.path), Invalid{}, row.format);
     update(pack);
-    setPresent(true);
-}
-
-void BankPackService::add(const std::string& path, const Value& initial, PathFormat format)
-{
-    exporter_.add(path, initial, format, [this, path](const Value&) {
-        pinned_.insert(path);
-        return true;
-    });
-}
-
-void BankPackService::set(const std::string& path, const Value& v)
-{
-    if (!pinned_.count(path)) exporter_.set(path, v);
+    driver_.setPresent(true);
 }
 
 void BankPackService::update(const BankPack& pack)
 {
-    if (frozen_) return;
+    if (driver_.frozen()) return;
     const auto& bms = pack.bms;
     const double capacity = pack.spec.capacityAh;
     const double current = pack.measuredCurrent();
@@ -107,29 +84,7 @@ void BankPackService::update(const BankPack& pack)
     set(batteryPath(UnreadPath::TimeToGo),
         current < -0.5 ? Value{capacity * bms.soc() / 100.0 / -current * 3600.0} : Value{Invalid{}});
     set(batteryPath(PackMeta::ChargeMode), bms.modeText());
-    exporter_.publish();
-}
-
-bool BankPackService::setPresent(bool present)
-{
-    if (present == present_) return true;
-    try {
-        if (present) connection_->requestName(serviceName_);
-        else connection_->releaseName(serviceName_);
-    } catch (const sdbus::Error& e) {
-        spdlog::error("{}: {}", serviceName_, e.getMessage());
-        return false;
-    }
-    present_ = present;
-    spdlog::info("{} {} the bus", serviceName_, present ? "is on" : "left");
-    return true;
-}
-
-void BankPackService::setFrozen(bool frozen)
-{
-    frozen_ = frozen;
-    dispatcher_.setPaused(frozen);
-    spdlog::info("{} {}", serviceName_, frozen ? "frozen" : "thawed");
+    driver_.exporter().publish();
 }
 
 }  // namespace bagg::sim

@@ -132,19 +132,8 @@ void BankSim::addControlPaths()
     exporter_.add("/Stats/MaxOverCcl", 0.0, amps);
     exporter_.add("/Stats/MaxChargeOverDvcc", 0.0, amps);
     for (std::size_t k = 0; k < services_.size(); ++k) {
-        auto* service = services_[k].get();
         const std::string prefix = fmt::format("/Pack/{}/", k + 1);
-        exporter_.add(prefix + "Service", service->serviceName(), text);
-        exporter_.add(prefix + "Present", std::int64_t{1}, integer, [service](const Value& v) {
-            const auto n = asNumber(v);
-            return n && (*n == 0.0 || *n == 1.0) && service->setPresent(*n == 1.0);
-        });
-        exporter_.add(prefix + "Frozen", std::int64_t{0}, integer, [service](const Value& v) {
-            const auto n = asNumber(v);
-            if (!n || (*n != 0.0 && *n != 1.0)) return false;
-            service->setFrozen(*n == 1.0);
-            return true;
-        });
+        services_[k]->driver().addControls(exporter_, prefix);
         exporter_.add(prefix + "Current", 0.0, amps);
         exporter_.add(prefix + "Soc", 0.0, percent);
         exporter_.add(prefix + "Emf", 0.0, volts);

@@ -32,22 +32,8 @@ int runSim(const bagg::sim::SimOptions& options)
     auto control = sdbus::createSystemBusConnection();
     bagg::BusDispatcher dispatcher(loop, *control, [&loop](const std::string&) { loop.exit(3); });
     bagg::BusItemExporter exporter(*control, {true, true});
-    for (std::size_t i = 0; i < packs.size(); ++i) {
-        auto* pack = packs[i].get();
-        exporter.add(fmt::format("/Pack/{}/Present", i + 1), std::int64_t{1}, bagg::PathFormat::integer(),
-                     [pack](const bagg::Value& v) {
-                         const auto n = bagg::asNumber(v);
-                         return n && (*n == 0.0 || *n == 1.0) && pack->setPresent(*n == 1.0);
-                     });
-        exporter.add(fmt::format("/Pack/{}/Frozen", i + 1), std::int64_t{0}, bagg::PathFormat::integer(),
-                     [pack](const bagg::Value& v) {
-                         const auto n = bagg::asNumber(v);
-                         if (!n || (*n != 0.0 && *n != 1.0)) return false;
-                         pack->setFrozen(*n == 1.0);
-                         return true;
-                     });
-        exporter.add(fmt::format("/Pack/{}/Service", i + 1), pack->serviceName(), bagg::PathFormat::text());
-    }
+    for (std::size_t i = 0; i < packs.size(); ++i)
+        packs[i]->driver().addControls(exporter, fmt::format("/Pack/{}/", i + 1));
     control->requestName(kControlService);
 
     const auto period = std::chrono::milliseconds(options.periodMs);

@@ -3,8 +3,6 @@
 #include "churn_paths.h"
 
 #include <fmt/format.h>
-#include <sdbus-c++/Error.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,34 +28,18 @@ PathFormat simFormat(const BatteryPath& row)
 }  // namespace
 
 SimPack::SimPack(EventLoop& loop, const SimOptions& options, int number)
-    : serviceName_(fmt::format("com.victronenergy.battery.sim{}", number)),
-      options_(options),
+    : options_(options),
       number_(number),
-      connection_(sdbus::createSystemBusConnection()),
-      dispatcher_(loop, *connection_,
-                  [&loop](const std::string& why) {
-                      spdlog::critical("sim lost the bus: {}", why);
-                      loop.exit(3);
-                  }),
-      exporter_(*connection_, {options.batched, !options.batched})
+      driver_(loop, options, fmt::format("com.victronenergy.battery.sim{}", number))
 {
     const auto idx = static_cast<std::size_t>(number - 1);
     const double soc = idx < options.socs.size() ? options.socs[idx] : defaultSoc(number);
     const double cap = options.capacityAh;
     const double cellV = 3.20 + 0.2 * soc / 100.0;
 
-    auto writable = [this](const std::string& path) {
-        return [this, path](const Value&) {
-            userSet_.insert(path);
-            return true;
-        };
-    };
-    auto add = [&](const BatteryPath& row, const Value& v) {
-        const std::string path(row.path);
-        exporter_.add(path, v, simFormat(row), writable(path));
-    };
+    auto add = [&](const BatteryPath& row, const Value& v) { driver_.add(std::string(row.path), v, simFormat(row)); };
     auto quantity = [&](Quantity q, double v) { add(batteryPath(q), v); };
-    auto text = [&](const char* path, std::string v) { exporter_.add(path, v, PathFormat::text(), writable(path)); };
+    auto text = [&](const char* path, std::string v) { driver_.add(path, v, PathFormat::text()); };
 
     text("/Mgmt/ProcessName", "battery-sim");
     text("/Mgmt/ProcessVersion", "1.0");
@@ -102,35 +84,14 @@ SimPack::SimPack(EventLoop& loop, const SimOptions& options, int number)
     quantity(Quantity::AllowToBalance, 1);
     quantity(Quantity::Balancing, 0);
     for (std::size_t a = 0; a < kAlarmCount; ++a) add(batteryPath(static_cast<Alarm>(a)), std::int64_t{0});
-    exporter_.publish();
-    setPresent(true);
-}
-
-bool SimPack::setPresent(bool present)
-{
-    if (present == present_) return true;
-    try {
-        if (present) connection_->requestName(serviceName_);
-        else connection_->releaseName(serviceName_);
-    } catch (const sdbus::Error& e) {
-        spdlog::error("{}: {}", serviceName_, e.getMessage());
-        return false;
-    }
-    present_ = present;
-    spdlog::info("{} {} the bus", serviceName_, present ? "is on" : "left");
-    return true;
-}
-
-void SimPack::setFrozen(bool frozen)
-{
-    frozen_ = frozen;
-    dispatcher_.setPaused(frozen);
-    spdlog::info("{} {}", serviceName_, frozen ? "frozen" : "thawed");
+    driver_.exporter().publish();
+    driver_.setPresent(true);
 }
 
 // Moves `churn` paths by more than their published resolution, so each one is really published.
 void SimPack::churn()
 {
+    BusItemExporter& exporter = driver_.exporter();
     const auto paths = churnPaths();
     ++churnStep_;
     const int n = std::min<int>(options_.churn, static_cast<int>(paths.size()));
@@ -139,40 +100,39 @@ void SimPack::churn()
         const BatteryPath& row = *paths[static_cast<std::size_t>(i)];
         const std::string path(row.path);
         if (row.kind == BatteryPath::Kind::CellId) {
-            exporter_.set(path, fmt::format("C{}", churnStep_ % 16 + 1));
+            exporter.set(path, fmt::format("C{}", churnStep_ % 16 + 1));
             continue;
         }
         if (row.kind == BatteryPath::Kind::Alarm) {
-            exporter_.set(path, std::int64_t{up ? 1 : 0});
+            exporter.set(path, std::int64_t{up ? 1 : 0});
             continue;
         }
         const auto q = static_cast<Quantity>(row.index);
         switch (q) {
         case Quantity::Balancing:
-        case Quantity::AllowToBalance: exporter_.set(path, up ? 1.0 : 0.0); break;
-        case Quantity::ModulesOnline: exporter_.set(path, up ? 2.0 : 1.0); break;
-        case Quantity::Soc: exporter_.set(path, number(q) + (up ? 0.1 : -0.1)); break;
+        case Quantity::AllowToBalance: exporter.set(path, up ? 1.0 : 0.0); break;
+        case Quantity::ModulesOnline: exporter.set(path, up ? 2.0 : 1.0); break;
+        case Quantity::Soc: exporter.set(path, number(q) + (up ? 0.1 : -0.1)); break;
         case Quantity::MinCellVoltage:
-        case Quantity::MaxCellVoltage: exporter_.set(path, number(q) + (up ? 0.002 : -0.002)); break;
-        default: exporter_.set(path, number(q) + (up ? 0.5 : -0.5)); break;
+        case Quantity::MaxCellVoltage: exporter.set(path, number(q) + (up ? 0.002 : -0.002)); break;
+        default: exporter.set(path, number(q) + (up ? 0.5 : -0.5)); break;
         }
     }
 }
 
 double SimPack::number(Quantity q) const
 {
-    return asNumber(exporter_.value(std::string(quantityPath(q)))).value_or(0.0);
+    return asNumber(driver_.exporter().value(std::string(quantityPath(q)))).value_or(0.0);
 }
 
 void SimPack::drift(Quantity q, double value)
 {
-    const std::string path(quantityPath(q));
-    if (!userSet_.count(path)) exporter_.set(path, value);
+    driver_.set(std::string(quantityPath(q)), value);
 }
 
 void SimPack::tick(double dt)
 {
-    if (frozen_) return;
+    if (driver_.frozen()) return;
     if (options_.drift) {
         time_ += dt;
         const double cap = std::max(1.0, number(Quantity::InstalledCapacity));
@@ -192,7 +152,7 @@ void SimPack::tick(double dt)
         drift(Quantity::Temperature, 25.0 + 2.0 * std::sin(time_ / 300.0 + number_));
     }
     churn();
-    exporter_.publish();
+    driver_.exporter().publish();
 }
 
 }  // namespace bagg::sim
