@@ -110,6 +110,12 @@ BankCvl decideBankCvl(const Packs& online, const Packs& held, CvlMode mode, std:
             const Pick low = extreme(all, true);
             if (low.pack) out = {low.cvl, "", fmt::format("all packs float: lowest CVL {} {:g} V", low.pack->label, low.cvl)};
         }
+        // The packs that decide publish no CVL (a BMS that sends none): the lowest of the others
+        // bounds the bank rather than none, the safe side.
+        if (!out.cvl) {
+            const Pick low = extreme(all, true);
+            if (low.pack) out = {low.cvl, "", fmt::format("lowest CVL: {} {:g} V (the packs still charging publish none)", low.pack->label, low.cvl)};
+        }
     }
 
     // The bank's phase: the least advanced of the online packs that say theirs.

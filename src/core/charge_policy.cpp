@@ -20,7 +20,6 @@ using Packs = std::vector<const PackSnapshot*>;
 double currentDeadband(double nominal) { return std::max(1.0, 0.02 * nominal); }
 constexpr double kVoltageDeadband = 0.02;  // V
 
-
 std::optional<double> extreme(const Packs& packs, Quantity q, bool lowest)
 {
     std::optional<double> out;

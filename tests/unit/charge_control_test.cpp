@@ -90,6 +90,19 @@ TEST(BankCvl, AFloatingPackWhoseCellsClimbComesBackIntoTheMinimum)
                                     memory).cvl, 55.2);
 }
 
+// A pack still charging whose BMS publishes no CVL cannot lift the bank above the floating
+// packs' CVL: the lowest CVL anyone publishes bounds it, never none.
+TEST(BankCvl, APackChargingWithoutACvlLeavesTheLowestPublishedOne)
+{
+    CvlMemory memory;
+    PackSnapshot silent = pack("B", ChargePhase::Bulk, 55.2);
+    silent.get(Quantity::ChargeVoltageLimit).reset();
+    const auto b = decideBankCvl(ptrs({pack("A", ChargePhase::Float, 53.6, 3.30), silent}), {}, CvlMode::Bank, 3.55, memory);
+    ASSERT_TRUE(b.cvl);
+    EXPECT_DOUBLE_EQ(*b.cvl, 53.6);
+    EXPECT_EQ(b.reason, "lowest CVL: A 53.6 V (the packs still charging publish none)");
+}
+
 TEST(BankCvl, TransitionFollowsTheHighestAndAHeldPackAlwaysBounds)
 {
     CvlMemory memory;

@@ -5,15 +5,15 @@
 // share from what the BMSes measure and limits the bank so that no pack's share exceeds its own
 // limit (issue 13 rule 2), in each direction:
 //   - share s_i = I_i / ΣI, from an equal share, smoothed (time constant current_share_smoothing),
-//     learnt only while the bank
-//     current is large enough to mean something (kMinShareCurrent), remembered per pack identity
-//     (the state file keeps it over restarts);
+//     learnt only while the bank current is large enough to mean something (kMinShareCurrent),
+//     remembered per pack identity (the state file keeps it over restarts);
 //   - predicted limit: min_i(limit_i / s_i), each s_i at least half an equal share, never above
 //     Σ limit_i; a pack with no share learnt yet counts with an equal one; with none learnt at all,
 //     the ratio_method rule stands;
-//   - guard: a pack above its own limit by more than 5 % for overload_time (3 s) derates the bank at once, in
-//     proportion (the current the packs take that way × limit_i / I_i). The derating is its own term: it recovers after a
-//     hold at a bounded rate (limit_ramp.h), and is never folded into the shares for good.
+//   - guard: a pack above its own limit by more than 5 % for overload_time (3 s) derates the bank
+//     at once, in proportion (the current the packs take that way × limit_i / I_i). The derating
+//     is its own term: it recovers after a hold at a bounded rate (limit_ramp.h), and is never
+//     folded into the shares for good.
 
 #include "bagg/core/aggregation_config.h"
 #include "bagg/core/bank_limit.h"
