@@ -41,7 +41,7 @@ const NumberPath kNumberPaths[] = {
     {batteryPath(Quantity::Capacity), &AggregateResult::capacity},
     {batteryPath(Quantity::InstalledCapacity), &AggregateResult::installedCapacity},
     {batteryPath(Quantity::ConsumedAmphours), &AggregateResult::consumedAmphours},
-    {batteryPath(UnreadPath::TimeToGo), &AggregateResult::timeToGo},
+    {batteryPath(Quantity::TimeToGo), &AggregateResult::timeToGo},
     {batteryPath(Quantity::ChargeVoltageLimit), &AggregateResult::maxChargeVoltage},
     {batteryPath(Quantity::ChargeCurrentLimit), &AggregateResult::maxChargeCurrent},
     {batteryPath(Quantity::DischargeCurrentLimit), &AggregateResult::maxDischargeCurrent},
@@ -119,6 +119,10 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
     ids_.dischargeLimitation = e.add("/Info/DischargeLimitation", Invalid{}, kText);
     ids_.chargeVoltageLimitation = e.add("/Info/ChargeVoltageLimitation", Invalid{}, kText);
     ids_.chargeMode = add(e, batteryPath(PackMeta::ChargeMode), Invalid{});
+    // [sources]: where /Soc and /Dc/0/Current come from, and a monitor SOC far from the packs'.
+    ids_.socSource = e.add("/Info/SocSource", Invalid{}, kText);
+    ids_.currentSource = e.add("/Info/CurrentSource", Invalid{}, kText);
+    ids_.socDisagreement = e.add("/Info/SocDisagreement", Invalid{}, kText);
     ids_.allowToCharge = add(e, batteryPath(Quantity::AllowToCharge), Invalid{});
     ids_.allowToDischarge = add(e, batteryPath(Quantity::AllowToDischarge), Invalid{});
     ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
@@ -160,9 +164,12 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
     return packs_[static_cast<std::size_t>(slot)];
 }
 
-void AggregateService::update(const AggregateResult& r, const std::vector<PackEntry>& packs)
+void AggregateService::update(const AggregateResult& r, const SourceReport& sources, const std::vector<PackEntry>& packs)
 {
     auto& e = exporter_;
+    e.set(ids_.socSource, sources.soc);
+    e.set(ids_.currentSource, sources.current);
+    e.set(ids_.socDisagreement, sources.disagreement.empty() ? Value{Invalid{}} : Value{sources.disagreement});
     for (std::size_t i = 0; i < std::size(kNumberPaths); ++i) e.set(ids_.numbers[i], num(r.*kNumberPaths[i].field));
     e.set(ids_.socSpread, num(r.socSpread));
     for (std::size_t i = 0; i < kCellExtremeCount; ++i) {

@@ -35,8 +35,9 @@ public:
 
     void setDeviceInstance(int instance);
     void setCustomName(const std::string& name);
-    // Stores the result and the packs' identity and health; the caller publishes.
-    void update(const AggregateResult& result, const std::vector<PackEntry>& packs);
+    // Stores the result, where its SOC and current come from, and the packs' identity and health;
+    // the caller publishes.
+    void update(const AggregateResult& result, const SourceReport& sources, const std::vector<PackEntry>& packs);
     // The packs' own values under /Batteries/<n>/: they change with every BMS update, so they are
     // not signalled but brought up to date when someone reads them (status, dbus -y ... GetValue).
     void updatePackValues(const std::vector<PackEntry>& packs);
@@ -68,7 +69,7 @@ private:
     Hooks hooks_;
     struct {
         Id deviceInstance{}, customName{}, cellsPerBattery{}, chargeLimitation{}, dischargeLimitation{};
-        Id chargeVoltageLimitation{}, chargeMode{};
+        Id chargeVoltageLimitation{}, chargeMode{}, socSource{}, currentSource{}, socDisagreement{};
         Id allowToCharge{}, allowToDischarge{}, band{}, socSpread{}, packsOnline{};
         std::vector<Id> numbers, counts;  // kNumberPaths, kCountPaths
         std::array<Id, kCellExtremeCount> cellValues{}, cellIds{};

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace bagg {
 
 BatteryBank::BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const BatteriesConfig& config,
@@ -98,6 +100,25 @@ std::vector<PackEntry> BatteryBank::entries() const
             if (const auto rec = memory_.services.find(v.service); rec != memory_.services.end() && rec->second.lastOnline)
                 e.values = &*rec->second.lastOnline;
         out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::vector<MonitorReading> BatteryBank::monitors(const std::vector<std::string>& selectors) const
+{
+    std::vector<MonitorReading> out;
+    for (const auto& v : assessment_.packs) {
+        if (v.role != PackRole::Monitor || v.health == PackHealth::Excluded) continue;
+        const auto it = readers_.find(v.service);
+        if (it == readers_.end()) continue;  // left the bus: the source policy holds what it had
+        const PackValues& values = it->second->values();
+        // Invalid: read and answering, but without a SOC or voltage (a shunt not yet synchronised):
+        // its current may still be good.
+        const bool reachable = v.health == PackHealth::Online || v.health == PackHealth::Invalid;
+        const bool selected = selectors.empty() || std::any_of(selectors.begin(), selectors.end(), [&](const auto& s) {
+            return matchesEntry(s, v.service, values.customName(), values.serial());
+        });
+        out.push_back({v.label, reachable, std::string(healthName(v.health)), selected, values.snapshot()});
     }
     return out;
 }

@@ -10,6 +10,7 @@
 #include "dbus/pack_reader.h"
 #include "event/event_loop.h"
 #include "packs/pack_health.h"
+#include "bagg/core/bank_sources.h"
 
 #include <functional>
 #include <map>
@@ -48,6 +49,9 @@ public:
     // The owner removed packs for good; returns their labels.
     std::vector<std::string> forgetMissing() { return bagg::forgetMissing(memory_); }
     std::size_t servicesOnBus() const { return readers_.size(); }
+    // The battery monitors (shunts) on the bus as the last assess() found them, for [sources];
+    // `selectors`: [sources] monitor (empty: every monitor is selected).
+    std::vector<MonitorReading> monitors(const std::vector<std::string>& selectors) const;
     // /DeviceInstance of every other battery service on the bus that has published one.
     std::set<int> deviceInstances() const;
 

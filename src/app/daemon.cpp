@@ -81,8 +81,11 @@ void Daemon::recompute()
     // While packs are still being read at start, the partial bank must not wear down the memory
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
     AggregatorMemory scratch = memory_;
-    const AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
-    service_.update(result, bank_.entries());
+    AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
+    const SourceReport sources = applySources(result, bank_.monitors(config_.sources.monitor), config_.sources,
+                                              config_.batteries.reconnectGrace, sourceMemory_, now);
+    logSources(sources);
+    service_.update(result, sources, bank_.entries());
     if (exporter_.pendingChanges() > 0)
         spdlog::debug("recompute: {} packs online, SOC {}, CCL {} ({}), {} paths changed", result.packsOnline,
                       result.soc.value_or(-1), result.maxChargeCurrent.value_or(-1), result.chargeLimitation,
@@ -101,6 +104,23 @@ void Daemon::recompute()
     }
     stateFile_.save(runtimeState(), now);
     claimNameWhenReady(health.readyToPublish);
+}
+
+void Daemon::logSources(const SourceReport& now)
+{
+    // "packs" is the default and needs no line; a monitor or a fallback from it does.
+    if (now.soc != sources_.soc && !(sources_.soc.empty() && now.soc == "packs"))
+        spdlog::info("SOC from {}", now.soc);
+    if (now.current != sources_.current && !(sources_.current.empty() && now.current == "packs"))
+        spdlog::info("current from {}", now.current);
+    if (now.disagreement.empty() != sources_.disagreement.empty()) {
+        if (!now.disagreement.empty())
+            spdlog::warn("{}: differ by more than soc_disagreement for soc_disagreement_time; one of them needs a "
+                         "synchronisation (a full charge)", now.disagreement);
+        else
+            spdlog::info("monitor and packs agree on the SOC again");
+    }
+    sources_ = now;
 }
 
 RuntimeState Daemon::runtimeState() const

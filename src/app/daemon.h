@@ -13,6 +13,7 @@
 
 #include "bagg/config/config.h"
 #include "bagg/core/aggregate.h"
+#include "bagg/core/bank_sources.h"
 #include "dbus/bus_dispatcher.h"
 #include "dbus/busitem_exporter.h"
 #include "event/coalescing_event.h"
@@ -37,6 +38,7 @@ public:
 
 private:
     void recompute();
+    void logSources(const SourceReport& now);
     RuntimeState runtimeState() const;
     void claimNameWhenReady(bool readyToPublish);
     void stop(int code);
@@ -49,6 +51,8 @@ private:
     AggregateService service_;
     StateFile stateFile_;
     AggregatorMemory memory_;
+    SourceMemory sourceMemory_;
+    SourceReport sources_;  // as last published: its changes are logged
     CoalescingEvent recompute_;
     Instant started_;
     BatteryBank bank_;

@@ -293,6 +293,15 @@ std::vector<KeySpec> buildSchema()
         stringList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),
         stringList("roles", "aggregate", [](auto& c) -> auto& { return c.batteries.roles.aggregate; }),
 
+        choice<SocSource>("sources", "soc", {{"packs", SocSource::Packs}, {"monitor", SocSource::Monitor}},
+                          [](auto& c) -> auto& { return c.sources.soc; }),
+        choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}},
+                              [](auto& c) -> auto& { return c.sources.current; }),
+        stringList("sources", "monitor", [](auto& c) -> auto& { return c.sources.monitor; }),
+        number("sources", "soc_disagreement", 0, 100, "%", [](auto& c) -> auto& { return c.sources.socDisagreement; }),
+        duration("sources", "soc_disagreement_time", 0, 86400,
+                 [](auto& c) -> auto& { return c.sources.socDisagreementTime; }),
+
         choice<SocMode>("aggregation", "soc_mode",
                         {{"min", SocMode::Min}, {"mean", SocMode::Mean}, {"weighted", SocMode::Weighted}},
                         [](auto& c) -> auto& { return c.aggregation.socMode; }),
@@ -375,7 +384,7 @@ const std::vector<KeySpec>& configSchema()
 
 const std::vector<std::string_view>& configSections()
 {
-    static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "aggregation", "charge",
+    static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "sources", "aggregation", "charge",
                                                            "recovery", "cells", "imbalance", "plausibility", "logging"};
     return sections;
 }

@@ -2,6 +2,8 @@
 
 #include "charge_policy.h"
 
+#include "bagg/core/bank_sources.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -75,13 +77,6 @@ std::optional<double> aggregatePower(const Packs& packs, const AggregateResult& 
     if (!packs.empty() && everyPackHasPower) return sum(packs, Quantity::Power);
     if (r.voltage && r.current) return *r.voltage * *r.current;
     return std::nullopt;
-}
-
-std::optional<double> timeToGo(const AggregateResult& r)
-{
-    if (!r.soc || !r.installedCapacity || !r.current || *r.current >= 0.0) return std::nullopt;
-    const double remainingAh = *r.soc / 100.0 * *r.installedCapacity;
-    return remainingAh / -*r.current * 3600.0;
 }
 
 void aggregateCells(const Packs& packs, AggregateResult& r)
@@ -189,7 +184,7 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     r.capacity = sum(bank.counted, Quantity::Capacity);
     r.installedCapacity = config.installedCapacity ? config.installedCapacity : sum(bank.counted, Quantity::InstalledCapacity);
     r.consumedAmphours = sum(bank.counted, Quantity::ConsumedAmphours);
-    r.timeToGo = timeToGo(r);
+    r.timeToGo = timeToGo(r.soc, r.installedCapacity, r.current);
     aggregateCells(measured, r);
     countModules(all, config.expectedPacks, r);
     mergeAlarms(bank.counted, r);

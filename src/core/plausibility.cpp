@@ -25,6 +25,7 @@ bool plausible(Quantity q, double v, const PlausibilityConfig& c)
     case Quantity::Capacity:
     case Quantity::InstalledCapacity: return within(0.0, c.maxCapacity);
     case Quantity::ConsumedAmphours: return within(-c.maxCapacity, c.maxCapacity);
+    case Quantity::TimeToGo: return within(0.0, kMaxTimeToGo);
     case Quantity::CellsPerBattery:
     case Quantity::ModulesOnline:
     case Quantity::ModulesOffline:

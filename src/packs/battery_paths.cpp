@@ -25,10 +25,6 @@ constexpr BatteryPath row(std::string_view path, PackMeta m, PathFormat f)
 {
     return {path, K::Meta, static_cast<std::size_t>(m), f};
 }
-constexpr BatteryPath row(std::string_view path, UnreadPath u, PathFormat f)
-{
-    return {path, K::Unread, static_cast<std::size_t>(u), f};
-}
 
 // Ordered by kind, then in the order of each enum: batteryPath() indexes it (checked below).
 constexpr std::array<BatteryPath, kBatteryPathCount> kRows = {{
@@ -40,6 +36,7 @@ constexpr std::array<BatteryPath, kBatteryPathCount> kRows = {{
     row("/Capacity", Quantity::Capacity, kAmpHours),
     row("/InstalledCapacity", Quantity::InstalledCapacity, kAmpHours),
     row("/ConsumedAmphours", Quantity::ConsumedAmphours, kAmpHours),
+    row("/TimeToGo", Quantity::TimeToGo, kSeconds),
     row("/Info/MaxChargeCurrent", Quantity::ChargeCurrentLimit, kAmps),
     row("/Info/MaxDischargeCurrent", Quantity::DischargeCurrentLimit, kAmps),
     row("/Info/MaxChargeVoltage", Quantity::ChargeVoltageLimit, kPackVolts),
@@ -94,13 +91,11 @@ constexpr std::array<BatteryPath, kBatteryPathCount> kRows = {{
     row("/DeviceInstance", PackMeta::DeviceInstance, kInteger),
     row("/Info/ChargeMode", PackMeta::ChargeMode, kText),
 
-    row("/TimeToGo", UnreadPath::TimeToGo, kSeconds),
 }};
 
 constexpr std::size_t kCellIdBase = kQuantityCount;
 constexpr std::size_t kAlarmBase = kCellIdBase + kCellExtremeCount;
 constexpr std::size_t kMetaBase = kAlarmBase + kAlarmCount;
-constexpr std::size_t kUnreadBase = kMetaBase + kPackMetaCount;
 
 constexpr bool rowsInOrder()
 {
@@ -110,8 +105,7 @@ constexpr bool rowsInOrder()
     } sections[] = {{K::Quantity, 0, kQuantityCount},
                     {K::CellId, kCellIdBase, kCellExtremeCount},
                     {K::Alarm, kAlarmBase, kAlarmCount},
-                    {K::Meta, kMetaBase, kPackMetaCount},
-                    {K::Unread, kUnreadBase, kUnreadPathCount}};
+                    {K::Meta, kMetaBase, kPackMetaCount}};
     for (const auto& s : sections)
         for (std::size_t i = 0; i < s.count; ++i)
             if (kRows[s.base + i].kind != s.kind || kRows[s.base + i].index != i) return false;
@@ -125,7 +119,6 @@ const BatteryPath& batteryPath(Quantity q) { return kRows[index(q)]; }
 const BatteryPath& cellIdPath(CellExtreme c) { return kRows[kCellIdBase + index(c)]; }
 const BatteryPath& batteryPath(Alarm a) { return kRows[kAlarmBase + index(a)]; }
 const BatteryPath& batteryPath(PackMeta m) { return kRows[kMetaBase + static_cast<std::size_t>(m)]; }
-const BatteryPath& batteryPath(UnreadPath u) { return kRows[kUnreadBase + static_cast<std::size_t>(u)]; }
 
 const std::array<BatteryPath, kBatteryPathCount>& batteryPaths() { return kRows; }
 
@@ -135,7 +128,7 @@ const BatteryPath* findPackPath(std::string_view path)
     static const Map map = [] {
         Map m;
         for (const auto& r : kRows)
-            if (r.kind != K::Unread) m.emplace(r.path, &r);
+            m.emplace(r.path, &r);
         return m;
     }();
     const auto it = map.find(path);

@@ -24,33 +24,28 @@ namespace bagg {
 enum class PackMeta : std::size_t { CustomName, ProductName, Serial, ProductId, DeviceInstance, ChargeMode, Count_ };
 inline constexpr std::size_t kPackMetaCount = static_cast<std::size_t>(PackMeta::Count_);
 
-// Paths a battery service publishes that the reader does not read (the aggregate computes its own).
-enum class UnreadPath : std::size_t { TimeToGo, Count_ };
-inline constexpr std::size_t kUnreadPathCount = static_cast<std::size_t>(UnreadPath::Count_);
-
 struct BatteryPath {
-    enum class Kind : std::uint8_t { Quantity, CellId, Alarm, Meta, Unread };
+    enum class Kind : std::uint8_t { Quantity, CellId, Alarm, Meta };
     std::string_view path;  // "/Dc/0/Voltage"
     Kind kind;
-    std::size_t index;      // its Quantity, CellExtreme, Alarm, PackMeta or UnreadPath
+    std::size_t index;      // its Quantity, CellExtreme, Alarm, or PackMeta
     PathFormat format;      // D-Bus type and published resolution: 0.01 V, 0.1 A, "C7"...
 };
 
 inline constexpr std::size_t kBatteryPathCount =
-    kQuantityCount + kCellExtremeCount + kAlarmCount + kPackMetaCount + kUnreadPathCount;
+    kQuantityCount + kCellExtremeCount + kAlarmCount + kPackMetaCount;
 
 // The row of each thing (constant time: the table is ordered by kind, then by enum).
 const BatteryPath& batteryPath(Quantity q);
 const BatteryPath& cellIdPath(CellExtreme c);  // "/System/MinVoltageCellId"; its value is cellQuantity(c)
 const BatteryPath& batteryPath(Alarm a);
 const BatteryPath& batteryPath(PackMeta m);
-const BatteryPath& batteryPath(UnreadPath u);
 
-// Every row, to iterate: quantities, cell ids, alarms, identity, unread.
+// Every row, to iterate: quantities, cell ids, alarms, identity.
 const std::array<BatteryPath, kBatteryPathCount>& batteryPaths();
 
 // The reader's lookup: the row of a path we read, nullptr for any other (most of a BMS driver's
-// tree, and the Unread rows): ignored cheaply. A hash map built once; no allocation per call.
+// tree): ignored cheaply. A hash map built once; no allocation per call.
 const BatteryPath* findPackPath(std::string_view path);
 
 // The path of a quantity ("/Soc"), for log messages and `status`.

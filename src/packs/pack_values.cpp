@@ -141,7 +141,6 @@ ApplyOutcome PackValues::apply(std::string_view path, const Decoded& decoded, co
         snapshot_.chargePhase = chargePhaseOf(chargeMode_);
         return out;
     }
-    case K::Unread: break;  // findPackPath never returns these
     }
     return {};
 }

@@ -81,7 +81,7 @@ void BankPackService::update(const BankPack& pack)
     set(batteryPath(Alarm::LowCellVoltage), level(alarms.lowCellVoltage));
     set(batteryPath(Alarm::LowSoc), level(alarms.lowSoc));
     // serialbattery: time to go only while discharging.
-    set(batteryPath(UnreadPath::TimeToGo),
+    set(batteryPath(Quantity::TimeToGo),
         current < -0.5 ? Value{capacity * bms.soc() / 100.0 / -current * 3600.0} : Value{Invalid{}});
     set(batteryPath(PackMeta::ChargeMode), bms.modeText());
     driver_.exporter().publish();

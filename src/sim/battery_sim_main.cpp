@@ -2,6 +2,7 @@
 
 #include "bank_sim.h"
 #include "sim_options.h"
+#include "sim_monitor.h"
 #include "sim_pack.h"
 
 #include "dbus/bus_dispatcher.h"
@@ -34,11 +35,24 @@ int runSim(const bagg::sim::SimOptions& options)
     bagg::BusItemExporter exporter(*control, {true, true});
     for (std::size_t i = 0; i < packs.size(); ++i)
         packs[i]->driver().addControls(exporter, fmt::format("/Pack/{}/", i + 1));
+    std::unique_ptr<bagg::sim::SimMonitor> monitor;
+    if (options.monitor) {
+        monitor = std::make_unique<bagg::sim::SimMonitor>(loop, options);
+        monitor->driver().addControls(exporter, "/Monitor/");
+    }
     control->requestName(kControlService);
 
     const auto period = std::chrono::milliseconds(options.periodMs);
     bagg::TimerEvent tick(loop, [&] {
-        for (auto& p : packs) p->tick(static_cast<double>(options.periodMs) / 1000.0);
+        const double dt = static_cast<double>(options.periodMs) / 1000.0;
+        double current = 0.0, voltage = 0.0;
+        for (auto& p : packs) {
+            p->tick(dt);
+            // The shunt measures what flows in the bank's cable: every pack on the bus or not.
+            current += p->current();
+            voltage += p->voltage() / static_cast<double>(packs.size());
+        }
+        if (monitor) monitor->tick(dt, current, voltage);
         tick.schedule(period);
     });
     tick.schedule(period);

@@ -54,6 +54,8 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
             else if (a == "--dcl") o.dcl = toDouble(value(), a);
             else if (a == "--cvl") o.cvl = toDouble(value(), a);
             else if (a == "--churn") o.churn = static_cast<int>(toDouble(value(), a));
+            else if (a == "--monitor") o.monitor = true;
+            else if (a == "--monitor-soc") o.monitorSoc = toDouble(value(), a);
             else if (a == "--background-rate") o.backgroundRate = static_cast<int>(toDouble(value(), a));
             else if (a == "--bank") o.bankFile = value();
             else if (a == "--speed") o.speed = toDouble(value(), a);
@@ -61,6 +63,7 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
             else throw std::invalid_argument("unknown argument '" + a + "'");
         }
         if (o.packs < 1 || o.packs > 999) throw std::invalid_argument("--packs must be 1 to 999");
+        if (!(o.monitorSoc >= 0.0 && o.monitorSoc <= 100.0)) throw std::invalid_argument("--monitor-soc must be 0 to 100");
         if (o.periodMs < 10) throw std::invalid_argument("--period-ms must be at least 10");
         if (!(o.speed > 0.0 && o.speed <= 10000.0)) throw std::invalid_argument("--speed must be above 0 and at most 10000");
         if (o.bankFile && !o.periodGiven) o.periodMs = 200;
@@ -74,7 +77,7 @@ std::string simUsage()
 {
     return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
            "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
-           "                   [--churn K] [--background-rate R]\n"
+           "                   [--churn K] [--background-rate R] [--monitor [--monitor-soc 50]]\n"
            "       battery-sim --bank SCENARIO.json [--speed N] [--period-ms 200] [--publish per-path|batched]\n"
            "                   [--dvcc-service NAME] [--bus ADDRESS]\n"
            "\n"
@@ -86,6 +89,9 @@ std::string simUsage()
            "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n"
            "Benchmark load: --churn K changes K more paths per pack every period, as a busy serial BMS\n"
            "driver does; --background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n"
+           "--monitor adds a SmartShunt-like battery monitor com.victronenergy.battery.simshunt (no limits):\n"
+           "the packs' summed current, its own SOC from --monitor-soc; /Monitor/Present and /Monitor/Frozen\n"
+           "on net.bagg.batterysim control it like a pack.\n"
            "\n"
            "--bank: a physical bank of packs in parallel from a scenario file (tests/scenarios/), each pack a\n"
            "BMS service com.victronenergy.battery.sim<k> that behaves like dbus-serialbattery, and a Multi that\n"

@@ -19,6 +19,8 @@ public:
     SimPack& operator=(const SimPack&) = delete;
 
     SimDriver& driver() { return driver_; }
+    double current() const { return number(Quantity::Current); }  // A, as last published (or set)
+    double voltage() const { return number(Quantity::Voltage); }  // V
     // Advances the simulation by dt seconds (drift unless --no-drift, --churn paths) and publishes.
     void tick(double dtSeconds);
 

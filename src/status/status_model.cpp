@@ -66,6 +66,9 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
     m.dischargeLimitation = items.text("/Info/DischargeLimitation");
     m.chargeVoltageLimitation = items.text("/Info/ChargeVoltageLimitation");
     m.chargeMode = items.text("/Info/ChargeMode");
+    m.socSource = items.text("/Info/SocSource");
+    m.currentSource = items.text("/Info/CurrentSource");
+    m.socDisagreement = items.text("/Info/SocDisagreement");
 
     for (std::size_t a = 0; a < kAlarmCount; ++a) {
         const auto alarm = static_cast<Alarm>(a);

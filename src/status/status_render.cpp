@@ -75,6 +75,10 @@ std::string renderStatusText(const StatusModel& m, bool colour)
                        fixed(m.packsOnline, 0, ""));
     out += fmt::format("  SOC {}  {}  {}  {}  {}  {}\n", p.bold(fixed(m.soc, 1, "%")), fixed(m.voltage, 2, "V"),
                        fixed(m.current, 1, "A"), fixed(m.power, 0, "W"), fixed(m.temperature, 1, "°C"), bandText(m, p));
+    // Where the SOC and current come from, when not simply the packs ([sources]).
+    if ((!m.socSource.empty() && m.socSource != "packs") || (!m.currentSource.empty() && m.currentSource != "packs"))
+        out += p.dim(fmt::format("  SOC from {}; current from {}\n", m.socSource, m.currentSource));
+    if (!m.socDisagreement.empty()) out += "  " + p.level(1, "Warning: " + m.socDisagreement) + "\n";
     out += fmt::format("  CVL {:>7} {}{}\n", p.bold(fixed(m.cvl, 2, "V")), m.chargeMode.empty() ? "" : m.chargeMode + ": ",
                        p.dim(cell(m.chargeVoltageLimitation, 60)));
     out += fmt::format("  CCL {:>7} {}\n", p.bold(fixed(m.ccl, 1, "A")), p.dim(cell(m.chargeLimitation, 66)));
@@ -146,6 +150,9 @@ std::string renderStatusJson(const StatusModel& m)
                       {"charge_voltage_limitation", m.chargeVoltageLimitation},
                       {"charge_mode", m.chargeMode},
                       {"discharge_limitation", m.dischargeLimitation},
+                      {"soc_source", m.socSource},
+                      {"current_source", m.currentSource},
+                      {"soc_disagreement", m.socDisagreement},
                       {"soc_spread", num(m.spread)},
                       {"imbalance_band", m.band},
                       {"alarms", alarms},

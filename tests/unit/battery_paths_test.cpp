@@ -34,7 +34,6 @@ TEST(BatteryPaths, EveryQuantityCellAlarmAndIdentityHasExactlyOneRow)
     expectOneRowEach<CellExtreme>(kCellExtremeCount, Kind::CellId, &cellIdPath);
     expectOneRowEach<Alarm>(kAlarmCount, Kind::Alarm, &batteryPath);
     expectOneRowEach<PackMeta>(kPackMetaCount, Kind::Meta, &batteryPath);
-    expectOneRowEach<UnreadPath>(kUnreadPathCount, Kind::Unread, &batteryPath);
 }
 
 TEST(BatteryPaths, PathsAreUniqueAbsoluteAndAlarmsNamedAsTheCoreNamesThem)
@@ -86,7 +85,6 @@ TEST(BatteryPaths, EachFormatIsTheKindOfItsValue)
             EXPECT_EQ(r.format.kind, number ? FormatKind::Integer : FormatKind::Text);
             break;
         }
-        case Kind::Unread: EXPECT_EQ(r.format.kind, FormatKind::Number); break;
         }
         if (r.format.kind != FormatKind::Number) {
             EXPECT_STREQ(r.format.unit, "");
@@ -104,7 +102,7 @@ TEST(BatteryPaths, EachFormatIsTheKindOfItsValue)
 TEST(BatteryPaths, TheReaderFindsEveryPathItReadsAndNothingElse)
 {
     for (const auto& r : batteryPaths())
-        EXPECT_EQ(findPackPath(r.path), r.kind == Kind::Unread ? nullptr : &r) << r.path;
+        EXPECT_EQ(findPackPath(r.path), &r) << r.path;
     for (std::string_view other : {"", "/", "/Soc/", "/soc", "/Dc/0", "/Alarms/", "/Alarms/Nonsense", "/Mgmt/ProcessName"})
         EXPECT_EQ(findPackPath(other), nullptr) << other;
     // A path that is not a literal (as the decoder hands them over) finds the same row.

@@ -3,6 +3,7 @@
 // documented default file config/dbus-battery-aggregator.ini (a unit test checks that).
 
 #include "bagg/core/aggregation_config.h"
+#include "bagg/core/bank_sources.h"
 
 #include <chrono>
 #include <optional>
@@ -66,6 +67,7 @@ struct Config {
     ServiceConfig service;
     BatteriesConfig batteries;
     AggregationConfig aggregation;
+    SourcesConfig sources;
     LoggingConfig logging;
 };
 

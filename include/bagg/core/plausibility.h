@@ -16,6 +16,9 @@ struct PlausibilityConfig {
     double maxCount = 1000.0;         // cells per battery, modules
 };
 
+// A monitor's /TimeToGo, s: a BMV caps it at 10 days (864000 s); a year allows any monitor.
+inline constexpr double kMaxTimeToGo = 365.0 * 24 * 3600;
+
 // NaN and infinities are never plausible.
 bool plausible(Quantity q, double value, const PlausibilityConfig& limits);
 

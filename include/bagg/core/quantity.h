@@ -17,6 +17,7 @@ enum class Quantity : std::size_t {
     Capacity,           // remaining, Ah
     InstalledCapacity,  // Ah
     ConsumedAmphours,   // Ah, <= 0
+    TimeToGo,           // s: a monitor's (the aggregate computes its own from the packs)
     ChargeCurrentLimit,     // CCL, A
     DischargeCurrentLimit,  // DCL, A
     ChargeVoltageLimit,     // CVL, V

@@ -1,0 +1,130 @@
+#include "bagg/core/bank_sources.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace bagg {
+namespace {
+
+// The monitor to use: the one selected, or why there is none. `found` is null when there is none.
+struct Choice {
+    const MonitorReading* found = nullptr;
+    std::string why;  // without a monitor: "no monitor on the bus", "2 monitors (A, B): ..."
+};
+
+Choice chooseMonitor(const std::vector<MonitorReading>& monitors, const SourcesConfig& config)
+{
+    std::vector<const MonitorReading*> selected;
+    for (const auto& m : monitors)
+        if (m.selected) selected.push_back(&m);
+    if (selected.size() == 1) return {selected.front(), {}};
+    if (selected.empty())
+        return {nullptr, config.monitor.empty() ? "no monitor on the bus" : "no monitor matches [sources] monitor"};
+    std::string names;
+    for (const auto* m : selected) names += (names.empty() ? "" : ", ") + m->label;
+    return {nullptr, fmt::format("{} monitors ({}): choose one with [sources] monitor", selected.size(), names)};
+}
+
+// Why a monitor's value cannot be used now; empty when it can.
+std::string unusable(const MonitorReading& m, Quantity q)
+{
+    if (!m.reachable) return m.health.empty() ? "away" : m.health;
+    if (!m.values.get(q)) return fmt::format("no valid {}", q == Quantity::Soc ? "SOC" : "current");
+    return {};
+}
+
+// The SOC values to publish (null: the packs') and where they come from.
+struct SocChoice {
+    const SourceMemory::SocValues* values = nullptr;
+    std::string source;
+};
+
+SocChoice chooseSoc(const Choice& choice, Duration grace, SourceMemory& memory, Instant now)
+{
+    if (choice.found) {
+        const auto& m = *choice.found;
+        if (m.label != memory.monitor) {  // another monitor: nothing of the old one is held
+            memory.lastSoc.reset();
+            memory.socLostSince.reset();
+            memory.monitor = m.label;
+        }
+        const auto why = unusable(m, Quantity::Soc);
+        if (why.empty()) {
+            memory.lastSoc = SourceMemory::SocValues{m.values.get(Quantity::Soc), m.values.get(Quantity::ConsumedAmphours),
+                                                     m.values.get(Quantity::TimeToGo), m.values.get(Quantity::Capacity)};
+            memory.socLostSince.reset();
+            return {&*memory.lastSoc, "monitor " + m.label};
+        }
+        if (!memory.socLostSince) memory.socLostSince = now;
+        if (memory.lastSoc && now - *memory.socLostSince < grace)
+            return {&*memory.lastSoc, fmt::format("monitor {} (held: {})", m.label, why)};
+        return {nullptr, fmt::format("packs: monitor {} {}", m.label,
+                                     memory.lastSoc ? why + " for longer than reconnect_grace" : why)};
+    }
+    // The monitor we used left the bus: held as if it were still listed.
+    if (memory.lastSoc) {
+        if (!memory.socLostSince) memory.socLostSince = now;
+        if (now - *memory.socLostSince < grace)
+            return {&*memory.lastSoc, fmt::format("monitor {} (held: {})", memory.monitor, choice.why)};
+    }
+    return {nullptr, "packs: " + choice.why};
+}
+
+std::string chooseCurrent(AggregateResult& bank, const Choice& choice)
+{
+    if (!choice.found) return "packs: " + choice.why;
+    const auto& m = *choice.found;
+    if (const auto why = unusable(m, Quantity::Current); !why.empty())
+        return fmt::format("packs: monitor {} {}", m.label, why);
+    bank.current = m.values.get(Quantity::Current);
+    const auto& power = m.values.get(Quantity::Power);
+    bank.power = power ? power : bank.voltage ? std::optional<double>(*bank.voltage * *bank.current) : std::nullopt;
+    return "monitor " + m.label;
+}
+
+std::string checkDisagreement(const std::optional<double>& packsSoc, const Choice& choice, const SourcesConfig& config,
+                              SourceMemory& memory, Instant now)
+{
+    const auto* m = choice.found;
+    const bool comparable = m && m->reachable && m->values.get(Quantity::Soc) && packsSoc;
+    if (!comparable || std::abs(*m->values.get(Quantity::Soc) - *packsSoc) <= config.socDisagreement) {
+        memory.disagreeSince.reset();
+        return {};
+    }
+    if (!memory.disagreeSince) memory.disagreeSince = now;
+    if (now - *memory.disagreeSince < config.socDisagreementTime) return {};
+    return fmt::format("monitor {} SOC {:.1f} % vs packs {:.1f} %", m->label, *m->values.get(Quantity::Soc), *packsSoc);
+}
+
+}  // namespace
+
+std::optional<double> timeToGo(const std::optional<double>& soc, const std::optional<double>& installedCapacity,
+                               const std::optional<double>& current)
+{
+    if (!soc || !installedCapacity || !current || *current >= 0.0) return std::nullopt;
+    return *soc / 100.0 * *installedCapacity / -*current * 3600.0;
+}
+
+SourceReport applySources(AggregateResult& bank, const std::vector<MonitorReading>& monitors,
+                          const SourcesConfig& config, Duration grace, SourceMemory& memory, Instant now)
+{
+    const Choice choice = chooseMonitor(monitors, config);
+    SourceReport report;
+    report.disagreement = checkDisagreement(bank.soc, choice, config, memory, now);
+    // The current first: the time to go is computed with the current that is published.
+    report.current = config.current == CurrentSource::Monitor ? chooseCurrent(bank, choice) : "packs";
+    const SocChoice soc = config.soc == SocSource::Monitor ? chooseSoc(choice, grace, memory, now) : SocChoice{nullptr, "packs"};
+    report.soc = soc.source;
+    if (soc.values) {
+        bank.soc = soc.values->soc;
+        if (soc.values->consumedAmphours) bank.consumedAmphours = soc.values->consumedAmphours;
+        if (soc.values->capacity) bank.capacity = soc.values->capacity;
+    }
+    // A monitor's own time to go (a BMV's, to its discharge floor) wins; else ours.
+    bank.timeToGo = soc.values && soc.values->timeToGo ? soc.values->timeToGo
+                                                       : timeToGo(bank.soc, bank.installedCapacity, bank.current);
+    return report;
+}
+
+}  // namespace bagg
