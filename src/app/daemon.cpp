@@ -41,6 +41,7 @@ Daemon::Daemon(Config config)
       started_(loop_.now()),
       bank_(loop_, *connection_, config_.batteries, config_.aggregation.plausibility, kAggregateService,
             [this] { recompute_.trigger(); }, started_),
+      gx_(*connection_, config_.sources, [this] { recompute_.trigger(); }),
       deviceSettings_(loop_, *connection_, config_.service,
                       {[this](int instance) {
                            service_.setDeviceInstance(instance);
@@ -82,8 +83,10 @@ void Daemon::recompute()
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
     AggregatorMemory scratch = memory_;
     AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
-    const SourceReport sources = applySources(result, bank_.monitors(config_.sources.monitor), config_.sources,
-                                              config_.batteries.reconnectGrace, sourceMemory_, now);
+    SourceInputs inputs{bank_.monitors(config_.sources.monitor), {}, std::nullopt};
+    gx_.fill(inputs);
+    const SourceReport sources =
+        applySources(result, inputs, config_.sources, config_.batteries.reconnectGrace, sourceMemory_, now);
     logSources(sources);
     service_.update(result, sources, bank_.entries());
     if (exporter_.pendingChanges() > 0)

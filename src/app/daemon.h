@@ -2,12 +2,13 @@
 // The running service, wired together: one sd-event loop, one bus connection, the battery readers
 // feeding the pure core, and the aggregate published as com.victronenergy.battery.aggregate.
 // What is left here is the construction order and recompute(); each other job has its own file:
-// battery_bank (the packs on the bus), device_settings (instance and CustomName),
+// battery_bank (the packs on the bus), gx_readings (the rest of the GX [sources] reads), device_settings (instance and CustomName),
 // aggregate_service (our paths), state_file (what survives a restart), watchdog.
 
 #include "aggregate_service.h"
 #include "battery_bank.h"
 #include "device_settings.h"
+#include "gx_readings.h"
 #include "state_file.h"
 #include "watchdog.h"
 
@@ -56,6 +57,7 @@ private:
     CoalescingEvent recompute_;
     Instant started_;
     BatteryBank bank_;
+    GxReadings gx_;
     DeviceSettings deviceSettings_;
     Watchdog watchdog_;
     SignalEvent sigterm_;

@@ -295,9 +295,10 @@ std::vector<KeySpec> buildSchema()
 
         choice<SocSource>("sources", "soc", {{"packs", SocSource::Packs}, {"monitor", SocSource::Monitor}},
                           [](auto& c) -> auto& { return c.sources.soc; }),
-        choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}},
+        choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}, {"victron", CurrentSource::Victron}},
                               [](auto& c) -> auto& { return c.sources.current; }),
         stringList("sources", "monitor", [](auto& c) -> auto& { return c.sources.monitor; }),
+        boolean("sources", "subtract_dc_loads", [](auto& c) -> auto& { return c.sources.subtractDcLoads; }),
         number("sources", "soc_disagreement", 0, 100, "%", [](auto& c) -> auto& { return c.sources.socDisagreement; }),
         duration("sources", "soc_disagreement_time", 0, 86400,
                  [](auto& c) -> auto& { return c.sources.socDisagreementTime; }),

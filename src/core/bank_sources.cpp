@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace bagg {
@@ -83,6 +84,25 @@ std::string chooseCurrent(AggregateResult& bank, const Choice& choice)
     return "monitor " + m.label;
 }
 
+// The sum of what the Victron devices measure at the battery; any device without a current makes
+// the sum wrong, so then the packs' current, and why.
+std::string victronCurrent(AggregateResult& bank, const std::vector<DcDeviceCurrent>& devices, const SourcesConfig& config)
+{
+    double sum = 0.0;
+    int counted = 0, chargers = 0;
+    for (const auto& d : devices) {
+        if (d.consumer && !config.subtractDcLoads) continue;
+        if (!d.current) return fmt::format("packs: {} has no valid /Dc/0/Current", d.service);
+        sum += d.consumer ? -*d.current : *d.current;
+        ++counted;
+        chargers += d.consumer ? 0 : 1;
+    }
+    if (chargers == 0) return "packs: no Victron charger or inverter on the bus";
+    bank.current = sum;
+    bank.power = bank.voltage ? std::optional<double>(*bank.voltage * sum) : std::nullopt;
+    return fmt::format("victron: {} device{}", counted, counted == 1 ? "" : "s");
+}
+
 std::string checkDisagreement(const std::optional<double>& packsSoc, const Choice& choice, const SourcesConfig& config,
                               SourceMemory& memory, Instant now)
 {
@@ -100,20 +120,24 @@ std::string checkDisagreement(const std::optional<double>& packsSoc, const Choic
 }  // namespace
 
 std::optional<double> timeToGo(const std::optional<double>& soc, const std::optional<double>& installedCapacity,
-                               const std::optional<double>& current)
+                               const std::optional<double>& current, double floorSoc)
 {
     if (!soc || !installedCapacity || !current || *current >= 0.0) return std::nullopt;
-    return *soc / 100.0 * *installedCapacity / -*current * 3600.0;
+    return std::max(0.0, *soc - floorSoc) / 100.0 * *installedCapacity / -*current * 3600.0;
 }
 
-SourceReport applySources(AggregateResult& bank, const std::vector<MonitorReading>& monitors,
-                          const SourcesConfig& config, Duration grace, SourceMemory& memory, Instant now)
+SourceReport applySources(AggregateResult& bank, const SourceInputs& inputs, const SourcesConfig& config,
+                          Duration grace, SourceMemory& memory, Instant now)
 {
-    const Choice choice = chooseMonitor(monitors, config);
+    const Choice choice = chooseMonitor(inputs.monitors, config);
     SourceReport report;
     report.disagreement = checkDisagreement(bank.soc, choice, config, memory, now);
     // The current first: the time to go is computed with the current that is published.
-    report.current = config.current == CurrentSource::Monitor ? chooseCurrent(bank, choice) : "packs";
+    switch (config.current) {
+    case CurrentSource::Packs: report.current = "packs"; break;
+    case CurrentSource::Monitor: report.current = chooseCurrent(bank, choice); break;
+    case CurrentSource::Victron: report.current = victronCurrent(bank, inputs.victron, config); break;
+    }
     const SocChoice soc = config.soc == SocSource::Monitor ? chooseSoc(choice, grace, memory, now) : SocChoice{nullptr, "packs"};
     report.soc = soc.source;
     if (soc.values) {
@@ -123,7 +147,8 @@ SourceReport applySources(AggregateResult& bank, const std::vector<MonitorReadin
     }
     // A monitor's own time to go (a BMV's, to its discharge floor) wins; else ours.
     bank.timeToGo = soc.values && soc.values->timeToGo ? soc.values->timeToGo
-                                                       : timeToGo(bank.soc, bank.installedCapacity, bank.current);
+                                                       : timeToGo(bank.soc, bank.installedCapacity, bank.current,
+                                                                  inputs.essMinimumSoc.value_or(0.0));
     return report;
 }
 

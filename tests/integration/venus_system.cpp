@@ -129,6 +129,16 @@ ChildProcess& VenusSystem::startBms(const std::string& name, int instance, const
     return p;
 }
 
+void VenusSystem::startDcDevice(const std::string& service, int instance, const std::vector<std::string>& args)
+{
+    std::vector<std::string> all = {"--service", service, "--instance", std::to_string(instance), "--velib",
+                                    venus_ + "/velib_python"};
+    all.insert(all.end(), args.begin(), args.end());
+    const std::string name = "dc-" + service.substr(std::string("com.victronenergy.").size());
+    startPython(name, BAGG_SOURCE_DIR "/tests/venus", "dc_device.py", all);
+    waitForName(service, name);
+}
+
 void VenusSystem::stopBms(const std::string& name)
 {
     Service* s = find("bms-" + name);

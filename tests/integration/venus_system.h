@@ -54,6 +54,9 @@ public:
     ChildProcess& startBms(const std::string& name, int instance, const std::vector<std::string>& args = {});
     // SIGTERM and wait; fails the test unless it exits 0. The service leaves the bus.
     void stopBms(const std::string& name);
+    // tests/venus/dc_device.py: a Victron device with a writable /Dc/0/Current (`args`: --current A,
+    // --min-soc % for an ESS stand-in that registers the ESS minimum SOC setting).
+    void startDcDevice(const std::string& service, int instance, const std::vector<std::string>& args = {});
 
     // SetValue on com.victronenergy.settings; throws unless it is accepted (0).
     void setSetting(const std::string& path, const sdbus::Variant& value);

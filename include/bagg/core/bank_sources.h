@@ -3,11 +3,14 @@
 // (a BMV, SmartShunt or Lynx Shunt on the bank's main cable, which measures the whole bank and
 // whose SOC owners trust more than a BMS's). Pure: the packs' aggregate, the monitors the bus edge
 // sees, the configuration and the time in; the published SOC and current, and why, out.
+// Also the current measured by the Victron devices at the battery (current = victron), for BMSes
+// whose current sensors are poor, and the time to go to the ESS minimum SOC.
 //
 // A monitor never vouches for anything: limits, cells and alarms always come from the packs (safety
 // rules 1 and 5). Only these values can come from it:
 //   soc = monitor      /Soc, /ConsumedAmphours, /TimeToGo and /Capacity
 //   current = monitor  /Dc/0/Current and /Dc/0/Power
+//   current = victron  the same, summed from the inverter/chargers and chargers (below)
 // A monitor that goes away, stops answering or loses a value (a SmartShunt has no SOC until its
 // first synchronisation) is held like a pack (safety rule 4): its last SOC counts for
 // `reconnect_grace`, then the packs' SOC does. Its current is not held: the packs measure the bank
@@ -25,7 +28,7 @@
 namespace bagg {
 
 enum class SocSource { Packs, Monitor };
-enum class CurrentSource { Packs, Monitor };
+enum class CurrentSource { Packs, Monitor, Victron };
 
 // [sources] in the configuration.
 struct SourcesConfig {
@@ -34,6 +37,9 @@ struct SourcesConfig {
     // Which monitor, when the bus has several (selectors as in [batteries]); the bus edge matches
     // them. Empty: the only monitor on the bus.
     std::vector<std::string> monitor;
+    // current = victron: subtract what the DC loads measure (com.victronenergy.dcload, dcsystem),
+    // when they are on the battery side of the chargers' measurement.
+    bool subtractDcLoads = false;
     // A monitor SOC that differs from the packs' by more than this (%-points) for this long is a
     // warning (logged, in `status` and /Info/SocSource), never an alarm: one of the two needs a
     // synchronisation, and the owner should know which to trust.
@@ -48,6 +54,25 @@ struct MonitorReading {
     std::string health;      // why not, for the reason shown: "unresponsive", "disconnected", ...
     bool selected = true;    // matches [sources] monitor (true when that is empty)
     PackSnapshot values;     // Soc, Current, Power, ConsumedAmphours, TimeToGo, Capacity; absent when invalid
+};
+
+// A Victron device's DC current at the battery, as systemcalc sums it for /Dc/Battery/Current
+// (dbus_systemcalc.py): chargers and inverter/chargers positive while they charge the battery
+// (vebus, multi, inverter, solarcharger, charger, dcdc, alternator, fuelcell); a DC load or DC
+// system positive while it consumes.
+struct DcDeviceCurrent {
+    std::string service;  // com.victronenergy.solarcharger.ttyS2
+    std::optional<double> current;  // A, its /Dc/0/Current; absent: invalid or not read yet
+    bool consumer = false;          // dcload, dcsystem: subtracted
+};
+
+// What the bus edge sees for the choice.
+struct SourceInputs {
+    std::vector<MonitorReading> monitors;
+    std::vector<DcDeviceCurrent> victron;  // every Victron device of the kinds above (current = victron)
+    // The ESS minimum SOC (%, com.victronenergy.settings /Settings/CGwacs/BatteryLife/MinimumSocLimit)
+    // when ESS is present: /TimeToGo runs to it, not to 0 %, as the GX's own battery monitor does.
+    std::optional<double> essMinimumSoc;
 };
 
 // What the choice remembers between two calls. Plain data.
@@ -73,12 +98,13 @@ struct SourceReport {
 // Replaces the SOC and current values of `bank` (the packs' aggregate) as configured. `grace`:
 // [batteries] reconnect_grace. Monitors not selected are ignored; more than one selected is
 // ambiguous and none is used (the reason says so). Always returns where each value came from.
-SourceReport applySources(AggregateResult& bank, const std::vector<MonitorReading>& monitors,
-                          const SourcesConfig& config, Duration grace, SourceMemory& memory, Instant now);
+SourceReport applySources(AggregateResult& bank, const SourceInputs& inputs, const SourcesConfig& config,
+                          Duration grace, SourceMemory& memory, Instant now);
 
-// The bank's time to go (s) at `soc` (%) of `installedCapacity` (Ah) while discharging at `current`
-// (A, negative); absent while charging or idle, as a BMV publishes it.
+// The bank's time to go (s) from `soc` down to `floorSoc` (%) of `installedCapacity` (Ah) while
+// discharging at `current` (A, negative): 0 at or below the floor; absent while charging or idle,
+// as a BMV publishes it.
 std::optional<double> timeToGo(const std::optional<double>& soc, const std::optional<double>& installedCapacity,
-                               const std::optional<double>& current);
+                               const std::optional<double>& current, double floorSoc = 0.0);
 
 }  // namespace bagg
