@@ -119,10 +119,14 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
     ids_.dischargeLimitation = e.add("/Info/DischargeLimitation", Invalid{}, kText);
     ids_.chargeVoltageLimitation = e.add("/Info/ChargeVoltageLimitation", Invalid{}, kText);
     ids_.chargeMode = add(e, batteryPath(PackMeta::ChargeMode), Invalid{});
-    // [sources]: where /Soc and /Dc/0/Current come from, and a monitor SOC far from the packs'.
+    // [sources]: where /Soc and /Dc/0/Current come from.
     ids_.socSource = e.add("/Info/SocSource", Invalid{}, kText);
     ids_.currentSource = e.add("/Info/CurrentSource", Invalid{}, kText);
-    ids_.socDisagreement = e.add("/Info/SocDisagreement", Invalid{}, kText);
+    // What the owner should know that is not an alarm, "; "-separated (a shunt SOC far from the
+    // packs', packs of different cell counts).
+    ids_.warnings = e.add("/Info/Warnings", Invalid{}, kText);
+    ids_.balancing = add(e, batteryPath(Quantity::Balancing), Invalid{});
+    ids_.allowToBalance = add(e, batteryPath(Quantity::AllowToBalance), Invalid{});
     ids_.allowToCharge = add(e, batteryPath(Quantity::AllowToCharge), Invalid{});
     ids_.allowToDischarge = add(e, batteryPath(Quantity::AllowToDischarge), Invalid{});
     ids_.band = e.add("/Imbalance/Band", Invalid{}, kText);
@@ -169,7 +173,11 @@ void AggregateService::update(const AggregateResult& r, const SourceReport& sour
     auto& e = exporter_;
     e.set(ids_.socSource, sources.soc);
     e.set(ids_.currentSource, sources.current);
-    e.set(ids_.socDisagreement, sources.disagreement.empty() ? Value{Invalid{}} : Value{sources.disagreement});
+    std::string warnings;
+    for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : "; ") + w;
+    e.set(ids_.warnings, warnings.empty() ? Value{Invalid{}} : Value{warnings});
+    e.set(ids_.balancing, count(r.balancing));
+    e.set(ids_.allowToBalance, count(r.allowToBalance));
     for (std::size_t i = 0; i < std::size(kNumberPaths); ++i) e.set(ids_.numbers[i], num(r.*kNumberPaths[i].field));
     e.set(ids_.socSpread, num(r.socSpread));
     for (std::size_t i = 0; i < kCellExtremeCount; ++i) {

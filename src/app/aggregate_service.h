@@ -69,7 +69,8 @@ private:
     Hooks hooks_;
     struct {
         Id deviceInstance{}, customName{}, cellsPerBattery{}, chargeLimitation{}, dischargeLimitation{};
-        Id chargeVoltageLimitation{}, chargeMode{}, socSource{}, currentSource{}, socDisagreement{};
+        Id chargeVoltageLimitation{}, chargeMode{}, socSource{}, currentSource{}, warnings{};
+        Id balancing{}, allowToBalance{};
         Id allowToCharge{}, allowToDischarge{}, band{}, socSpread{}, packsOnline{};
         std::vector<Id> numbers, counts;  // kNumberPaths, kCountPaths
         std::array<Id, kCellExtremeCount> cellValues{}, cellIds{};

@@ -5,6 +5,7 @@
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 
@@ -88,6 +89,8 @@ void Daemon::recompute()
     const SourceReport sources =
         applySources(result, inputs, config_.sources, config_.batteries.reconnectGrace, sourceMemory_, now);
     logSources(sources);
+    logWarnings(result.warnings);
+    if (!sources.disagreement.empty()) result.warnings.push_back(sources.disagreement);
     service_.update(result, sources, bank_.entries());
     if (exporter_.pendingChanges() > 0)
         spdlog::debug("recompute: {} packs online, SOC {}, CCL {} ({}), {} paths changed", result.packsOnline,
@@ -124,6 +127,13 @@ void Daemon::logSources(const SourceReport& now)
             spdlog::info("monitor and packs agree on the SOC again");
     }
     sources_ = now;
+}
+
+void Daemon::logWarnings(const std::vector<std::string>& now)
+{
+    for (const auto& w : now)
+        if (std::find(warnings_.begin(), warnings_.end(), w) == warnings_.end()) spdlog::warn("{}", w);
+    warnings_ = now;
 }
 
 RuntimeState Daemon::runtimeState() const

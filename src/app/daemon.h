@@ -40,6 +40,7 @@ public:
 private:
     void recompute();
     void logSources(const SourceReport& now);
+    void logWarnings(const std::vector<std::string>& now);  // the core's, each once when it appears
     RuntimeState runtimeState() const;
     void claimNameWhenReady(bool readyToPublish);
     void stop(int code);
@@ -54,6 +55,7 @@ private:
     AggregatorMemory memory_;
     SourceMemory sourceMemory_;
     SourceReport sources_;  // as last published: its changes are logged
+    std::vector<std::string> warnings_;  // the core's, as last logged
     CoalescingEvent recompute_;
     Instant started_;
     BatteryBank bank_;

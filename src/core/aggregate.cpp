@@ -4,6 +4,8 @@
 
 #include "bagg/core/bank_sources.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -99,7 +101,24 @@ void aggregateCells(const Packs& packs, AggregateResult& r)
             out.id = cellId.empty() ? p->label : p->label + " " + cellId;
         }
     }
-    if (auto cells = maximum(packs, Quantity::CellsPerBattery)) r.cellsPerBattery = static_cast<int>(*cells);
+    const auto most = maximum(packs, Quantity::CellsPerBattery);
+    if (!most) return;
+    r.cellsPerBattery = static_cast<int>(*most);
+    // Packs of different cell counts in parallel: one is charged to another's voltage. Say which.
+    if (*most != *minimum(packs, Quantity::CellsPerBattery)) {
+        std::string each;
+        for (const auto* p : packs)
+            if (const auto& n = p->get(Quantity::CellsPerBattery))
+                each += fmt::format("{}{} {:g}", each.empty() ? "" : ", ", p->label, *n);
+        r.warnings.push_back("cells per battery differ: " + each);
+    }
+}
+
+// 1 when any pack says so, 0 when all that say say 0, absent when none says.
+std::optional<int> anyPack(const Packs& packs, Quantity q)
+{
+    const auto v = maximum(packs, q);
+    return v ? std::optional<int>(*v > 0.0 ? 1 : 0) : std::nullopt;
 }
 
 int count(const PackSnapshot& p, Quantity q) { return static_cast<int>(p.get(q).value_or(0.0)); }
@@ -186,6 +205,8 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     r.consumedAmphours = sum(bank.counted, Quantity::ConsumedAmphours);
     r.timeToGo = timeToGo(r.soc, r.installedCapacity, r.current);
     aggregateCells(measured, r);
+    r.balancing = anyPack(measured, Quantity::Balancing);
+    r.allowToBalance = anyPack(measured, Quantity::AllowToBalance);
     countModules(all, config.expectedPacks, r);
     mergeAlarms(bank.counted, r);
     auto& bmsCable = r.alarms[index(Alarm::BmsCable)];

@@ -68,7 +68,12 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
     m.chargeMode = items.text("/Info/ChargeMode");
     m.socSource = items.text("/Info/SocSource");
     m.currentSource = items.text("/Info/CurrentSource");
-    m.socDisagreement = items.text("/Info/SocDisagreement");
+    const std::string warnings = items.text("/Info/Warnings");
+    for (std::string_view rest = warnings; !rest.empty();) {
+        const auto end = rest.find("; ");
+        m.warnings.emplace_back(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 2);
+    }
 
     for (std::size_t a = 0; a < kAlarmCount; ++a) {
         const auto alarm = static_cast<Alarm>(a);

@@ -26,7 +26,8 @@ struct StatusModel {
     std::optional<double> soc, voltage, current, power, temperature;
     std::optional<double> cvl, ccl, dcl, spread;
     std::string band, chargeLimitation, dischargeLimitation, chargeVoltageLimitation, chargeMode;
-    std::string socSource, currentSource, socDisagreement;  // [sources]
+    std::string socSource, currentSource;  // [sources]
+    std::vector<std::string> warnings;     // /Info/Warnings
     std::vector<std::pair<std::string, int>> alarms;  // active ones: name, level 1 or 2
     std::vector<PackRow> packs;
 };

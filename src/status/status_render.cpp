@@ -78,7 +78,7 @@ std::string renderStatusText(const StatusModel& m, bool colour)
     // Where the SOC and current come from, when not simply the packs ([sources]).
     if ((!m.socSource.empty() && m.socSource != "packs") || (!m.currentSource.empty() && m.currentSource != "packs"))
         out += p.dim(fmt::format("  SOC from {}; current from {}\n", m.socSource, m.currentSource));
-    if (!m.socDisagreement.empty()) out += "  " + p.level(1, "Warning: " + m.socDisagreement) + "\n";
+    for (const auto& w : m.warnings) out += "  " + p.level(1, "Warning: " + w) + "\n";
     out += fmt::format("  CVL {:>7} {}{}\n", p.bold(fixed(m.cvl, 2, "V")), m.chargeMode.empty() ? "" : m.chargeMode + ": ",
                        p.dim(cell(m.chargeVoltageLimitation, 60)));
     out += fmt::format("  CCL {:>7} {}\n", p.bold(fixed(m.ccl, 1, "A")), p.dim(cell(m.chargeLimitation, 66)));
@@ -152,7 +152,7 @@ std::string renderStatusJson(const StatusModel& m)
                       {"discharge_limitation", m.dischargeLimitation},
                       {"soc_source", m.socSource},
                       {"current_source", m.currentSource},
-                      {"soc_disagreement", m.socDisagreement},
+                      {"warnings", m.warnings},
                       {"soc_spread", num(m.spread)},
                       {"imbalance_band", m.band},
                       {"alarms", alarms},

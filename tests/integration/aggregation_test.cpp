@@ -56,6 +56,20 @@ TEST_F(Aggregation, ThreePacksLowestSocMeanVoltageSummedCurrentAndImbalanceTable
     EXPECT_EQ(aggregateValue("/Alarms/CellImbalance"), integer(2));
 }
 
+TEST_F(Aggregation, BalancingAndPacksOfDifferentCellCounts)
+{
+    startThreePacks();
+    startDaemon();
+    ASSERT_TRUE(waitAggregate("/System/NrOfCellsPerBattery", integer(16)));
+    EXPECT_EQ(aggregateValue("/Balancing"), integer(0));
+    EXPECT_EQ(aggregateValue("/Info/Warnings"), Value{Invalid{}});
+
+    ASSERT_EQ(client_.setValue(sim(2), "/Balancing", sdbus::Variant(1.0)), 0);
+    EXPECT_TRUE(waitAggregate("/Balancing", integer(1)));
+    ASSERT_EQ(client_.setValue(sim(3), "/System/NrOfCellsPerBattery", sdbus::Variant(15.0)), 0);
+    EXPECT_TRUE(waitAggregate("/Info/Warnings", text("cells per battery differ: Sim 1 16, Sim 2 16, Sim 3 15")));
+}
+
 TEST_F(Aggregation, ItemsChangedCarriesOnlyChangedValues)
 {
     startThreePacks();

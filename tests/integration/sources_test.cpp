@@ -130,13 +130,13 @@ TEST_F(SourcesOnTheBus, AShuntFarFromThePacksIsAWarning)
     startDaemon(config("soc = monitor\nsoc_disagreement = 10\nsoc_disagreement_time = 1\n"));
     // Shunt 42 %, packs 60 %: 18 points apart for more than a second.
     EXPECT_TRUE(client_.waitFor(
-        [&] { return aggregateValue("/Info/SocDisagreement") == text("monitor Sim Shunt SOC 42.0 % vs packs 60.0 %"); }));
+        [&] { return aggregateValue("/Info/Warnings") == text("monitor Sim Shunt SOC 42.0 % vs packs 60.0 %"); }));
     EXPECT_EQ(aggregateValue("/Alarms/LowSoc"), integer(0)) << "a warning for the owner, not an alarm";
     const std::string shown = status();
     EXPECT_NE(shown.find("SOC from monitor Sim Shunt; current from packs"), std::string::npos) << shown;
     EXPECT_NE(shown.find("Warning: monitor Sim Shunt SOC 42.0 % vs packs 60.0 %"), std::string::npos) << shown;
     setShunt("/Soc", sdbus::Variant(58.0));
-    EXPECT_TRUE(waitAggregate("/Info/SocDisagreement", Value{Invalid{}}));
+    EXPECT_TRUE(waitAggregate("/Info/Warnings", Value{Invalid{}}));
 }
 
 TEST_F(SourcesOnTheBus, TwoMonitorsNeedASelector)

@@ -120,6 +120,41 @@ TEST(Aggregate, CellExtremesNameThePackAndCell)
     expectNear(r.cells[index(CellExtreme::MaxTemperature)].value, 28, "max cell temperature");
 }
 
+TEST(Aggregate, CellsPerBatteryAndAWarningWhenPacksDiffer)
+{
+    auto a = pack("Bank 1", 50);
+    auto b = pack("Bank 2", 50);
+    a.with(Quantity::CellsPerBattery, 16);
+    b.with(Quantity::CellsPerBattery, 16);
+    auto r = run({a, b});
+    EXPECT_EQ(r.cellsPerBattery, 16);
+    EXPECT_TRUE(r.warnings.empty());
+    // A 15-cell pack in parallel with 16-cell ones is charged to their voltage: the owner must know.
+    b.with(Quantity::CellsPerBattery, 15);
+    r = run({a, b, pack("Bank 3", 50)});
+    EXPECT_EQ(r.cellsPerBattery, 16);
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_EQ(r.warnings[0], "cells per battery differ: Bank 1 16, Bank 2 15");
+}
+
+TEST(Aggregate, BalancingWhenAnyPackBalances)
+{
+    auto a = pack("A", 50);
+    auto b = pack("B", 50);
+    auto r = run({a, b});
+    EXPECT_FALSE(r.balancing) << "nobody says: invalid, not 0";
+    EXPECT_FALSE(r.allowToBalance);
+    a.with(Quantity::Balancing, 0).with(Quantity::AllowToBalance, 0);
+    b.with(Quantity::Balancing, 1).with(Quantity::AllowToBalance, 1);
+    r = run({a, b});
+    EXPECT_EQ(r.balancing, 1);
+    EXPECT_EQ(r.allowToBalance, 1);
+    b.with(Quantity::Balancing, 0).with(Quantity::AllowToBalance, 0);
+    r = run({a, b});
+    EXPECT_EQ(r.balancing, 0);
+    EXPECT_EQ(r.allowToBalance, 0);
+}
+
 TEST(Aggregate, ModuleCountsIncludeOfflinePacks)
 {
     auto a = pack("A", 50);

@@ -37,7 +37,11 @@ struct AggregateResult {
     std::optional<double> soc, voltage, current, power, temperature;
     std::optional<double> capacity, installedCapacity, consumedAmphours, timeToGo;
     std::array<CellExtremeResult, kCellExtremeCount> cells{};
-    std::optional<int> cellsPerBattery;
+    std::optional<int> cellsPerBattery;     // the most of any pack
+    std::optional<int> balancing, allowToBalance;  // /Balancing, /Io/AllowToBalance: 1 when any pack's is
+    // Things the owner should know that are not alarms ("cells per battery differ: ..."): logged,
+    // in `status` and on /Info/Warnings.
+    std::vector<std::string> warnings;
     int modulesOnline = 0, modulesOffline = 0, modulesBlockingCharge = 0, modulesBlockingDischarge = 0;
     std::array<std::optional<int>, kAlarmCount> alarms{};
 
