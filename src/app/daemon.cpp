@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <csignal>
 
 namespace bagg {
@@ -53,6 +54,11 @@ Daemon::Daemon(Config config)
                            exporter_.publish();
                        }}),
       watchdog_(loop_, config_.service.watchdogTimeout, [this] { recompute_.trigger(); }),
+      counterTick_(loop_,
+                   [this] {
+                       recompute_.trigger();
+                       counterTick_.schedule(std::chrono::seconds(1));
+                   }),
       sigterm_(loop_, SIGTERM, [this] { stop(0); }),
       sigint_(loop_, SIGINT, [this] { stop(0); })
 {
@@ -63,6 +69,14 @@ Daemon::Daemon(Config config)
     memory_.lastVouchedCvl = saved.chargeVoltage;
     memory_.shares.shares = saved.currentShares;
     bank_.rememberPacks(saved.knownPacks);
+    if (saved.counter) {
+        loadedCounter_ = saved.counter;
+        // Wall-clock age: a clock set back (a GX without a battery-backed clock, before NTP) gives
+        // no age, and then only the difference from the packs' SOC decides.
+        const auto age = std::chrono::seconds(std::max<std::int64_t>(0, std::time(nullptr) - saved.counter->savedAt));
+        sourceMemory_.counter.restored = SavedCharge{saved.counter->chargeAh, saved.counter->capacityAh, age};
+    }
+    if (config_.sources.soc == SocSource::Counter) counterTick_.schedule(std::chrono::seconds(1));
 }
 
 int Daemon::run()
@@ -89,6 +103,8 @@ void Daemon::recompute()
     const SourceReport sources =
         applySources(result, inputs, config_.sources, config_.batteries.reconnectGrace, sourceMemory_, now);
     logSources(sources);
+    for (const auto& e : sources.counterEvents) spdlog::info("Coulomb counter: {}", e);
+    if (sources.saveCounter) stateFile_.flush(runtimeState());
     logWarnings(result.warnings);
     if (!sources.disagreement.empty()) result.warnings.push_back(sources.disagreement);
     service_.update(result, sources, bank_.entries());
@@ -138,8 +154,14 @@ void Daemon::logWarnings(const std::vector<std::string>& now)
 
 RuntimeState Daemon::runtimeState() const
 {
-    RuntimeState state{memory_.imbalance.spreadBand, std::nullopt, bank_.knownPacks(), memory_.shares.shares};
+    RuntimeState state{memory_.imbalance.spreadBand, std::nullopt, bank_.knownPacks(), memory_.shares.shares, std::nullopt};
     if (memory_.lastVouchedCvl) state.chargeVoltage = std::round(*memory_.lastVouchedCvl * 1000.0) / 1000.0;
+    const auto& counter = sourceMemory_.counter;
+    if (counter.chargeAh && counter.capacityAh)
+        state.counter = RuntimeState::Counter{std::round(*counter.chargeAh * 10000.0) / 10000.0,
+                                              std::round(*counter.capacityAh * 1000.0) / 1000.0, std::time(nullptr)};
+    else if (counter.restored)
+        state.counter = loadedCounter_;  // not decided on yet: kept as it was
     return state;
 }
 

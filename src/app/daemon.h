@@ -62,6 +62,8 @@ private:
     GxReadings gx_;
     DeviceSettings deviceSettings_;
     Watchdog watchdog_;
+    TimerEvent counterTick_;  // soc = counter: integrates at least once a second
+    std::optional<RuntimeState::Counter> loadedCounter_;  // kept until the counter decides on it
     SignalEvent sigterm_;
     SignalEvent sigint_;
     bool settledLogged_ = false;

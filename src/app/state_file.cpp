@@ -47,6 +47,8 @@ std::string body(const RuntimeState& s)
     auto share = [](const std::optional<double>& v) { return v ? fmt::format("{:.4f}", *v) : std::string("-"); };
     for (const auto& [identity, sh] : s.currentShares)
         out += fmt::format("current_share={}\t{}\t{}\n", oneLine(identity), share(sh.charge), share(sh.discharge));
+    if (s.counter)
+        out += fmt::format("counter={:.4f}\t{:.3f}\t{}\n", s.counter->chargeAh, s.counter->capacityAh, s.counter->savedAt);
     return out;
 }
 
@@ -109,6 +111,13 @@ StateLoad loadState(const std::string& path)
                     return v;
                 };
                 state.currentShares[identity] = {read(charge), read(discharge)};
+            } else if (key == "counter") {
+                std::istringstream fieldsOf(value);
+                RuntimeState::Counter c;
+                if (!(fieldsOf >> c.chargeAh >> c.capacityAh >> c.savedAt) || !(c.capacityAh > 0.0) ||
+                    !(c.chargeAh >= 0.0 && c.chargeAh <= c.capacityAh * 1.0001))
+                    throw std::out_of_range("counter");
+                state.counter = c;
             }
         } catch (const std::exception&) {
             out.problem = fmt::format("corrupt ({} is not a number)", key);

@@ -8,6 +8,7 @@
 #include "bagg/core/instant.h"
 #include "packs/pack_health.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,11 +26,22 @@ struct RuntimeState {
     // Each pack's learnt share of the bank current (current_feedback): not relearnt from equal
     // shares after every restart.
     PackShares currentShares;
+    // The Coulomb counter's charge ([sources] soc = counter), with the wall-clock time it was saved
+    // (its age decides whether it is still taken after a restart).
+    struct Counter {
+        double chargeAh = 0.0, capacityAh = 0.0;
+        std::int64_t savedAt = 0;  // s since the epoch
+        bool operator==(const Counter& o) const
+        {
+            return chargeAh == o.chargeAh && capacityAh == o.capacityAh && savedAt == o.savedAt;
+        }
+    };
+    std::optional<Counter> counter;
 
     bool operator==(const RuntimeState& o) const
     {
         return imbalanceBand == o.imbalanceBand && chargeVoltage == o.chargeVoltage && knownPacks == o.knownPacks &&
-               currentShares == o.currentShares;
+               currentShares == o.currentShares && counter == o.counter;
     }
     bool operator!=(const RuntimeState& o) const { return !(*this == o); }
 };

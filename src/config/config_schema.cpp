@@ -65,24 +65,25 @@ KeySpec duration(std::string_view section, std::string_view name, double lo, dou
             [=](const Config& c) { return printNumber(std::chrono::duration<double>(at(c)).count(), "s"); }};
 }
 
-// "auto" (absent) or a number.
+// `none` ("auto", or "off" where absent means that) or a number.
 template <typename Access>
 KeySpec optionalNumber(std::string_view section, std::string_view name, double lo, double hi, std::string_view unit,
-                       Access at)
+                       Access at, std::string_view none = "auto")
 {
+    const std::string word(none);
     return {section, name,
             [=](std::string_view value, Config& c) -> std::string {
-                if (trim(value) == "auto") {
+                if (trim(value) == word) {
                     at(c).reset();
                     return {};
                 }
                 double v = 0;
                 auto err = parseNumber(value, lo, hi, unit, v);
-                if (!err.empty()) return err + " and not 'auto'";
+                if (!err.empty()) return err + " and not '" + word + "'";
                 at(c) = v;
                 return {};
             },
-            [=](const Config& c) { return at(c) ? printNumber(*at(c), unit) : std::string("auto"); }};
+            [=](const Config& c) { return at(c) ? printNumber(*at(c), unit) : word; }};
 }
 
 template <typename Enum, typename Access>
@@ -293,7 +294,7 @@ std::vector<KeySpec> buildSchema()
         stringList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),
         stringList("roles", "aggregate", [](auto& c) -> auto& { return c.batteries.roles.aggregate; }),
 
-        choice<SocSource>("sources", "soc", {{"packs", SocSource::Packs}, {"monitor", SocSource::Monitor}},
+        choice<SocSource>("sources", "soc", {{"packs", SocSource::Packs}, {"monitor", SocSource::Monitor}, {"counter", SocSource::Counter}},
                           [](auto& c) -> auto& { return c.sources.soc; }),
         choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}, {"victron", CurrentSource::Victron}},
                               [](auto& c) -> auto& { return c.sources.current; }),
@@ -302,6 +303,21 @@ std::vector<KeySpec> buildSchema()
         number("sources", "soc_disagreement", 0, 100, "%", [](auto& c) -> auto& { return c.sources.socDisagreement; }),
         duration("sources", "soc_disagreement_time", 0, 86400,
                  [](auto& c) -> auto& { return c.sources.socDisagreementTime; }),
+
+        number("counter", "charge_efficiency", 0.5, 1, "", [](auto& c) -> auto& { return c.sources.counter.chargeEfficiency; }),
+        optionalNumber("counter", "charged_voltage", 1, kMaxVolts, "V",
+                       [](auto& c) -> auto& { return c.sources.counter.chargedVoltage; }),
+        number("counter", "tail_current", 0, 100, "% of capacity",
+               [](auto& c) -> auto& { return c.sources.counter.tailCurrentPercent; }),
+        duration("counter", "charged_time", 0, 86400, [](auto& c) -> auto& { return c.sources.counter.chargedTime; }),
+        optionalNumber("counter", "empty_cell_voltage", 0.5, 10, "V",
+                       [](auto& c) -> auto& { return c.sources.counter.emptyCellVoltage; }, "off"),
+        duration("counter", "empty_time", 0, 86400, [](auto& c) -> auto& { return c.sources.counter.emptyTime; }),
+        number("counter", "save_step", 0.01, 10, "% of capacity",
+               [](auto& c) -> auto& { return c.sources.counter.saveStepPercent; }),
+        duration("counter", "restore_max_age", 0, 31536000, [](auto& c) -> auto& { return c.sources.counter.maxAge; }),
+        number("counter", "restore_max_difference", 0, 100, "%",
+               [](auto& c) -> auto& { return c.sources.counter.maxDifference; }),
 
         choice<SocMode>("aggregation", "soc_mode",
                         {{"min", SocMode::Min}, {"mean", SocMode::Mean}, {"weighted", SocMode::Weighted}},
@@ -385,7 +401,7 @@ const std::vector<KeySpec>& configSchema()
 
 const std::vector<std::string_view>& configSections()
 {
-    static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "sources", "aggregation", "charge",
+    static const std::vector<std::string_view> sections = {"service", "batteries", "roles", "sources", "counter", "aggregation", "charge",
                                                            "recovery", "cells", "imbalance", "plausibility", "logging"};
     return sections;
 }

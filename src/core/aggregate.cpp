@@ -195,6 +195,10 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     r.packsOnline = static_cast<int>(bank.online.size());
     r.packsHeld = static_cast<int>(bank.held.size());
     r.soc = aggregateSoc(bank.counted, config.socMode);
+    r.packsSoc = weightedSoc(bank.counted);
+    r.packsFull = !bank.online.empty() && std::all_of(bank.online.begin(), bank.online.end(), [](const PackSnapshot* p) {
+        return p->chargePhase == ChargePhase::Float || p->get(Quantity::Soc).value_or(0.0) >= 100.0;
+    });
     r.voltage = mean(measured, Quantity::Voltage);
     r.current = sum(bank.counted, Quantity::Current);
     r.power = aggregatePower(bank.counted, r);

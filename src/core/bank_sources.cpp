@@ -72,6 +72,27 @@ SocChoice chooseSoc(const Choice& choice, Duration grace, SourceMemory& memory, 
     return {nullptr, "packs: " + choice.why};
 }
 
+// Our own Coulomb counter over the current that is published.
+SocChoice countSoc(const AggregateResult& bank, const CounterConfig& config, CounterMemory& memory, Instant now,
+                   SourceMemory::SocValues& out, SourceReport& report)
+{
+    const CounterInput in{bank.current,
+                          bank.voltage,
+                          bank.maxChargeVoltage,
+                          bank.cells[index(CellExtreme::MinVoltage)].value,
+                          bank.installedCapacity,
+                          bank.packsSoc,
+                          bank.packsFull};
+    const CounterStep step = updateCounter(memory, in, config, now);
+    report.counterEvents = step.events;
+    report.saveCounter = step.save;
+    if (!step.soc) return {nullptr, "packs: the counter is not seeded yet (no pack SOC, or no installed capacity)"};
+    out.soc = step.soc;
+    out.capacity = step.chargeAh;
+    out.consumedAmphours = *step.chargeAh - *bank.installedCapacity;
+    return {&out, "counter"};
+}
+
 std::string chooseCurrent(AggregateResult& bank, const Choice& choice)
 {
     if (!choice.found) return "packs: " + choice.why;
@@ -138,7 +159,10 @@ SourceReport applySources(AggregateResult& bank, const SourceInputs& inputs, con
     case CurrentSource::Monitor: report.current = chooseCurrent(bank, choice); break;
     case CurrentSource::Victron: report.current = victronCurrent(bank, inputs.victron, config); break;
     }
-    const SocChoice soc = config.soc == SocSource::Monitor ? chooseSoc(choice, grace, memory, now) : SocChoice{nullptr, "packs"};
+    SocChoice soc{nullptr, "packs"};
+    SourceMemory::SocValues counted;
+    if (config.soc == SocSource::Monitor) soc = chooseSoc(choice, grace, memory, now);
+    if (config.soc == SocSource::Counter) soc = countSoc(bank, config.counter, memory.counter, now, counted, report);
     report.soc = soc.source;
     if (soc.values) {
         bank.soc = soc.values->soc;

@@ -258,3 +258,30 @@ TEST(ConfigLoader, EffectiveConfigRoundTrips)
 
 }  // namespace
 }  // namespace bagg
+
+// Every ```ini example in README.md is a configuration the daemon accepts as written: README's
+// examples cannot drift from the keys and values the loader knows.
+TEST(ConfigLoader, EveryIniExampleInTheReadmeIsValid)
+{
+    std::ifstream readme(std::string(BAGG_SOURCE_DIR) + "/README.md");
+    ASSERT_TRUE(readme) << "README.md not found";
+    std::string line, block;
+    bool inIni = false;
+    int blocks = 0, lineNo = 0, start = 0;
+    while (std::getline(readme, line)) {
+        ++lineNo;
+        if (!inIni && line == "```ini") {
+            inIni = true;
+            start = lineNo;
+            block.clear();
+        } else if (inIni && line == "```") {
+            inIni = false;
+            ++blocks;
+            const auto load = bagg::parseConfig(block, "README.md example at line " + std::to_string(start));
+            for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
+        } else if (inIni) {
+            block += line + "\n";
+        }
+    }
+    EXPECT_GE(blocks, 2) << "the README's configuration examples";
+}

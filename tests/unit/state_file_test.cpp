@@ -75,6 +75,25 @@ TEST_F(StateFile, KeepsTheLearntCurrentShares)
     EXPECT_TRUE(stateSaveDue(s, moved, std::chrono::minutes(10)));
 }
 
+TEST_F(StateFile, KeepsTheCoulombCounter)
+{
+    RuntimeState s;
+    s.counter = RuntimeState::Counter{123.4567, 280.0, 1764560000};
+    ASSERT_EQ(saveState(path_, s), "");
+    auto load = loadState(path_);
+    ASSERT_EQ(load.problem, "");
+    EXPECT_EQ(load.state.counter, s.counter);
+    EXPECT_FALSE(stateSaveDue(s, RuntimeState{s}, std::chrono::hours(1)));
+
+    // A charge above the capacity is damage, not a value to publish.
+    RuntimeState bad;
+    bad.counter = RuntimeState::Counter{300.0, 280.0, 1764560000};
+    write(encodeState(bad));
+    load = loadState(path_);
+    EXPECT_EQ(load.problem, "corrupt (counter is not a number)");
+    EXPECT_FALSE(load.state.counter);
+}
+
 TEST_F(StateFile, SavesABandOrAPackAtOnceAndAMovingCvlRarely)
 {
     RuntimeState saved = withBand(ImbalanceBand::Balanced);

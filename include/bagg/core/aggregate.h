@@ -51,6 +51,8 @@ struct AggregateResult {
     std::string chargeMode;                             // the bank's: "Bulk" ... "Float"; empty: unknown
     int allowToCharge = 0, allowToDischarge = 0;        // /Io/AllowTo*: 1 while the limit is above 0
 
+    std::optional<double> packsSoc;   // the packs' capacity-weighted SOC (seeds the Coulomb counter)
+    bool packsFull = false;           // every online pack in float or at 100 % (synchronises it)
     std::optional<double> socSpread;  // highest minus lowest SOC, %-points
     std::optional<ImbalanceDecision> imbalance;  // none while no pack counts
     // Each online pack's learnt share of the bank current in the direction it flows (charge when

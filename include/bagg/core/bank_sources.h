@@ -9,6 +9,8 @@
 // A monitor never vouches for anything: limits, cells and alarms always come from the packs (safety
 // rules 1 and 5). Only these values can come from it:
 //   soc = monitor      /Soc, /ConsumedAmphours, /TimeToGo and /Capacity
+//   soc = counter      the same from our own Coulomb counter (coulomb_counter.h) over the
+//                      published current
 //   current = monitor  /Dc/0/Current and /Dc/0/Power
 //   current = victron  the same, summed from the inverter/chargers and chargers (below)
 // A monitor that goes away, stops answering or loses a value (a SmartShunt has no SOC until its
@@ -17,6 +19,7 @@
 // current at this moment, and a held one would be stale, so the current falls back at once.
 
 #include "bagg/core/aggregate.h"
+#include "bagg/core/coulomb_counter.h"
 #include "bagg/core/instant.h"
 #include "bagg/core/pack_snapshot.h"
 
@@ -27,7 +30,7 @@
 
 namespace bagg {
 
-enum class SocSource { Packs, Monitor };
+enum class SocSource { Packs, Monitor, Counter };
 enum class CurrentSource { Packs, Monitor, Victron };
 
 // [sources] in the configuration.
@@ -40,6 +43,7 @@ struct SourcesConfig {
     // current = victron: subtract what the DC loads measure (com.victronenergy.dcload, dcsystem),
     // when they are on the battery side of the chargers' measurement.
     bool subtractDcLoads = false;
+    CounterConfig counter;  // soc = counter
     // A monitor SOC that differs from the packs' by more than this (%-points) for this long is a
     // warning (logged, in `status` and /Info/SocSource), never an alarm: one of the two needs a
     // synchronisation, and the owner should know which to trust.
@@ -84,6 +88,7 @@ struct SourceMemory {
     std::optional<SocValues> lastSoc;     // its last good SOC values: what is held
     std::optional<Instant> socLostSince;  // when its SOC stopped being usable
     std::optional<Instant> disagreeSince;
+    CounterMemory counter;                // soc = counter
 };
 
 struct SourceReport {
@@ -93,6 +98,10 @@ struct SourceReport {
     // The monitor's SOC has differed from the packs' by more than socDisagreement for
     // socDisagreementTime: the warning text ("monitor SmartShunt 62 % vs packs 80 %"), else empty.
     std::string disagreement;
+    // soc = counter: what happened to it (seeded, restored, synchronised, a gap), to log; and
+    // whether its charge should be written to the state file now.
+    std::vector<std::string> counterEvents;
+    bool saveCounter = false;
 };
 
 // Replaces the SOC and current values of `bank` (the packs' aggregate) as configured. `grace`:
