@@ -34,7 +34,8 @@ void BatteryBank::onAppeared(const std::string& service, const std::string& owne
     if (reader) retired_.push_back(std::move(reader));
     spdlog::info("battery {} appeared ({})", service, owner);
     reader = std::make_unique<PackReader>(loop_, connection_, service, owner, plausibility_,
-                                          LivenessConfig{config_.livenessInterval, config_.livenessTimeout}, onChanged_);
+                                          LivenessConfig{config_.livenessInterval, config_.livenessTimeout}, onChanged_,
+                                          &config_.overrides);
     reaper_.trigger();
     onChanged_();
 }
@@ -50,11 +51,53 @@ void BatteryBank::onVanished(const std::string& service)
     onChanged_();
 }
 
+const PackReader* BatteryBank::findReader(const std::string& selector) const
+{
+    for (const auto& [service, reader] : readers_) {
+        const auto& v = reader->values();
+        if (matchesEntry(selector, service, v.customName(), v.serial())) return reader.get();
+    }
+    return nullptr;
+}
+
+std::set<std::string> BatteryBank::mergePairs()
+{
+    // [pair]: the pack's values with the measured ones of its own shunt, while the shunt is read,
+    // answering and connected; its own BMS's otherwise. The shunt is not listed apart.
+    merged_.clear();
+    std::set<std::string> paired;
+    for (const auto& pair : config_.pairs) {
+        const PackReader* pack = findReader(pair.pack);
+        const PackReader* monitor = findReader(pair.monitor);
+        if (!pack || !monitor || pack == monitor) continue;
+        paired.insert(monitor->values().service());
+        if (!monitor->ready() || monitor->unresponsive() || !monitor->values().connected()) continue;
+        PackValues values = pack->values();
+        values.takeFrom(monitor->values().snapshot(), pair.fromMonitor);
+        merged_.insert_or_assign(pack->values().service(), std::move(values));
+    }
+    return paired;
+}
+
+const PackValues& BatteryBank::valuesOf(const std::string& service, const PackReader& reader) const
+{
+    const auto it = merged_.find(service);
+    return it == merged_.end() ? reader.values() : it->second;
+}
+
 const HealthAssessment& BatteryBank::assess(Instant now)
 {
+    const std::set<std::string> paired = mergePairs();
     std::map<std::string, PackObservation> observed;
-    for (const auto& [service, reader] : readers_)
-        observed.emplace(service, PackObservation{&reader->values(), reader->ready(), !reader->unresponsive()});
+    for (const auto& [service, reader] : readers_) {
+        if (paired.count(service)) {
+            // Part of its pack now: forgotten as a service of its own (it never was a pack).
+            if (const auto rec = memory_.services.find(service); rec != memory_.services.end() && !rec->second.wasPack)
+                memory_.services.erase(rec);
+            continue;
+        }
+        observed.emplace(service, PackObservation{&valuesOf(service, *reader), reader->ready(), !reader->unresponsive()});
+    }
 
     std::map<std::string, std::pair<PackHealth, std::optional<PackPresence>>> before;
     for (const auto& p : assessment_.packs) before[p.service + "\n" + p.label] = {p.health, p.presence};
@@ -94,7 +137,7 @@ std::vector<PackEntry> BatteryBank::entries() const
         PackEntry e{v, nullptr, 0};
         if (const auto it = readers_.find(v.service); it != readers_.end()) {
             e.rejectedValues = it->second->values().rejectedValues();
-            if (v.health == PackHealth::Online) e.values = &it->second->values().snapshot();
+            if (v.health == PackHealth::Online) e.values = &valuesOf(v.service, *it->second).snapshot();
         }
         if (!e.values && v.presence == PackPresence::Held)
             if (const auto rec = memory_.services.find(v.service); rec != memory_.services.end() && rec->second.lastOnline)

@@ -56,6 +56,9 @@ public:
     std::set<int> deviceInstances() const;
 
 private:
+    const PackReader* findReader(const std::string& selector) const;  // the first matching service
+    std::set<std::string> mergePairs();  // fills merged_; returns the paired monitors' services
+    const PackValues& valuesOf(const std::string& service, const PackReader& reader) const;
     void onAppeared(const std::string& service, const std::string& owner);
     void onVanished(const std::string& service);
 
@@ -67,6 +70,7 @@ private:
     std::function<void()> onChanged_;
     std::map<std::string, std::unique_ptr<PackReader>> readers_;  // services on the bus
     HealthMemory memory_;
+    std::map<std::string, PackValues> merged_;  // [pair]: a pack's values with its shunt's, by service
     HealthAssessment assessment_;
     std::vector<std::unique_ptr<PackReader>> retired_;  // destroyed in the next loop turn, not in a callback
     DeferEvent reaper_;

@@ -98,7 +98,10 @@ void Daemon::recompute()
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
     AggregatorMemory scratch = memory_;
     AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
-    SourceInputs inputs{bank_.monitors(config_.sources.monitor), {}, std::nullopt};
+    // With per-pack shunts ([pair]), none measures the whole bank: none is a source for it.
+    SourceInputs inputs{config_.sources.perPackMonitors ? std::vector<MonitorReading>{}
+                                                        : bank_.monitors(config_.sources.monitor),
+                        {}, std::nullopt};
     gx_.fill(inputs);
     const SourceReport sources =
         applySources(result, inputs, config_.sources, config_.batteries.reconnectGrace, sourceMemory_, now);

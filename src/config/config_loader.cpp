@@ -1,6 +1,7 @@
 #include "bagg/config/config_loader.h"
 
 #include "config_schema.h"
+#include "pack_sections.h"
 
 #include <fmt/format.h>
 #include <ini.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -29,6 +31,7 @@ struct ParseContext {
     std::map<std::string, std::string> rawValues;  // "[section] key" -> its text so far
     bool continuation = false;          // the current line is indented: it continues the previous key
     std::set<std::string> badSections;
+    std::map<std::string, int> sectionLines;  // a [pack "..."] or [pair "..."] section -> its first key's line
 
     void error(int at, std::string key, std::string message)
     {
@@ -71,10 +74,47 @@ std::string keyName(std::string_view section, std::string_view name)
     return fmt::format("[{}] {}", section, name);
 }
 
+// The raw text of `key` so far (a list continued on an indented line is joined with a comma), or
+// nullopt after reporting a control character or a duplicate.
+std::optional<std::string> keyText(ParseContext* ctx, const std::string& key, const char* value, bool list)
+{
+    // Names and paths are printable text; a control character is a damaged file.
+    for (const char* c = value; *c; ++c)
+        if ((static_cast<unsigned char>(*c) < 0x20 && *c != '\t') || *c == 0x7f) {
+            ctx->error(ctx->line, key, "the value contains a control character");
+            return std::nullopt;
+        }
+    // inih hands an indented continuation line over as the same key again: a list goes on.
+    std::string text = value;
+    if (auto [it, fresh] = ctx->seenAt.emplace(key, ctx->line); !fresh) {
+        if (!ctx->continuation) {
+            ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
+            return std::nullopt;
+        }
+        if (!list) {
+            ctx->error(ctx->line, key, "only lists continue on indented lines");
+            return std::nullopt;
+        }
+        text = ctx->rawValues[key] + "," + text;
+    }
+    ctx->rawValues[key] = text;
+    return text;
+}
+
 int onKey(void* user, const char* section, const char* name, const char* value)
 {
     auto* ctx = static_cast<ParseContext*>(user);
     const std::string key = keyName(section, name);
+    std::string argument;
+    if (const auto kind = namedSection(section, argument); kind != NamedSection::None) {
+        const std::string_view n(name);
+        const bool list = n.size() > 6 && (n.substr(n.size() - 6) == "_table" || n == "values");
+        ctx->sectionLines.emplace(section, ctx->line);
+        if (const auto text = keyText(ctx, key, value, list))
+            if (auto err = parseNamedKey(kind, argument, name, *text, ctx->load->config); !err.empty())
+                ctx->error(ctx->line, key, err);
+        return 1;
+    }
     const auto& sections = configSections();
     if (std::find(sections.begin(), sections.end(), std::string_view(section)) == sections.end()) {
         if (ctx->badSections.insert(section).second)
@@ -84,27 +124,8 @@ int onKey(void* user, const char* section, const char* name, const char* value)
     }
     for (const auto& spec : configSchema()) {
         if (spec.section != section || spec.name != name) continue;
-        // Names and paths are printable text; a control character is a damaged file.
-        for (const char* c = value; *c; ++c)
-            if ((static_cast<unsigned char>(*c) < 0x20 && *c != '\t') || *c == 0x7f) {
-                ctx->error(ctx->line, key, "the value contains a control character");
-                return 1;
-            }
-        // inih hands an indented continuation line over as the same key again: a list goes on.
-        std::string text = value;
-        if (auto [it, fresh] = ctx->seenAt.emplace(key, ctx->line); !fresh) {
-            if (!ctx->continuation) {
-                ctx->error(ctx->line, key, fmt::format("duplicate key (first set on line {})", it->second));
-                return 1;
-            }
-            if (!spec.list) {
-                ctx->error(ctx->line, key, "only lists continue on indented lines");
-                return 1;
-            }
-            text = ctx->rawValues[key] + "," + text;
-        }
-        ctx->rawValues[key] = text;
-        if (auto err = spec.parse(text, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
+        if (const auto text = keyText(ctx, key, value, spec.list))
+            if (auto err = spec.parse(*text, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
         return 1;
     }
     ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]", name, section));
@@ -148,6 +169,28 @@ void crossCheck(ParseContext& ctx)
           fmt::format("liveness_timeout {:g} s must be shorter than liveness_interval {:g} s",
                       std::chrono::duration<double>(c.batteries.livenessTimeout).count(),
                       std::chrono::duration<double>(c.batteries.livenessInterval).count()));
+    // The named sections: a pair needs both ends, a table its points; the topology its pairs.
+    for (const auto& p : c.batteries.pairs) {
+        const std::string section = fmt::format("pair \"{}\"", p.name);
+        if (p.pack.empty() || p.monitor.empty())
+            ctx.error(ctx.sectionLines[section], "[" + section + "]", "a pair needs both 'pack' and 'monitor'");
+    }
+    for (const auto& o : c.batteries.overrides) {
+        const std::string section = fmt::format("pack \"{}\"", o.selector);
+        for (const auto& [word, t] : {std::pair{"charge", &o.chargeCurrent}, std::pair{"discharge", &o.dischargeCurrent}})
+            if (*t && (*t)->points.empty()) {
+                const std::string over = keyName(section, std::string(word) + "_current_over");
+                ctx.error(lineOf(over), over, fmt::format("without a {}_current_table", word));
+            }
+    }
+    const std::string topology = keyName("sources", "monitor_topology");
+    if (c.sources.perPackMonitors) {
+        if (c.batteries.pairs.empty())
+            ctx.error(lineOf(topology), topology, "per_pack needs a [pair \"...\"] section for each pack's monitor");
+        if (c.sources.soc == SocSource::Monitor || c.sources.current == CurrentSource::Monitor)
+            ctx.error(lineOf(topology), topology,
+                      "with per_pack monitors each shunt reaches the bank through its pair: soc and current = packs");
+    }
     if (!c.batteries.include.empty())
         for (const auto& name : c.batteries.include)
             for (const auto& ex : c.batteries.exclude)
@@ -235,7 +278,7 @@ std::string formatConfig(const Config& config)
             if (spec.section == section) out += formatKey(spec.name, spec.print(config), spec.list);
         out += "\n";
     }
-    return out;
+    return out + formatNamedSections(config);
 }
 
 }  // namespace bagg

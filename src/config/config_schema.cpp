@@ -299,6 +299,8 @@ std::vector<KeySpec> buildSchema()
         choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}, {"victron", CurrentSource::Victron}},
                               [](auto& c) -> auto& { return c.sources.current; }),
         stringList("sources", "monitor", [](auto& c) -> auto& { return c.sources.monitor; }),
+        choice<bool>("sources", "monitor_topology", {{"bank", false}, {"per_pack", true}},
+                     [](auto& c) -> auto& { return c.sources.perPackMonitors; }),
         boolean("sources", "subtract_dc_loads", [](auto& c) -> auto& { return c.sources.subtractDcLoads; }),
         number("sources", "soc_disagreement", 0, 100, "%", [](auto& c) -> auto& { return c.sources.socDisagreement; }),
         duration("sources", "soc_disagreement_time", 0, 86400,

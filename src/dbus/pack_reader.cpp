@@ -31,11 +31,12 @@ bool isMissingMethod(const sdbus::Error& e)
 }  // namespace
 
 PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-                       const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged)
+                       const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged,
+                       const std::vector<PackOverride>* overrides)
     : uniqueName_(std::move(uniqueName)),
       limits_(limits),
       onChanged_(std::move(onChanged)),
-      values_(std::move(service)),
+      values_(std::move(service), overrides),
       liveness_(liveness),
       root_(sdbus::createProxy(connection, uniqueName_, "/")),
       connected_(sdbus::createProxy(connection, uniqueName_, std::string(quantityPath(Quantity::Connected)))),

@@ -25,9 +25,10 @@ struct LivenessConfig {
 
 class PackReader {
 public:
-    // onChanged: a value or the pack's responsiveness changed.
+    // onChanged: a value or the pack's responsiveness changed. overrides: [pack "..."] (not owned).
     PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-               const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged);
+               const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged,
+               const std::vector<PackOverride>* overrides = nullptr);
     ~PackReader();
     PackReader(const PackReader&) = delete;
     PackReader& operator=(const PackReader&) = delete;

@@ -43,7 +43,7 @@ PackHealth healthOf(const PackObservation* obs, const BatteriesConfig& config)
     if (!obs->answering) return PackHealth::Unresponsive;  // also before its first read: a driver hung at start
     if (!obs->read) return PackHealth::Connecting;
     if (!s.connected()) return PackHealth::Disconnected;
-    if (!hasEssentials(s.snapshot())) return PackHealth::Invalid;
+    if (!hasEssentials(s.raw())) return PackHealth::Invalid;
     return PackHealth::Online;
 }
 

@@ -1,6 +1,7 @@
 #include "pack_values.h"
 
 #include "battery_paths.h"
+#include "pack_override.h"
 
 #include <fmt/format.h>
 
@@ -30,7 +31,7 @@ ChargePhase chargePhaseOf(std::string_view mode)
     return ChargePhase::Unknown;
 }
 
-PackValues::PackValues(std::string service)
+PackValues::PackValues(std::string service, const std::vector<PackOverride>* overrides) : overrides_(overrides)
 {
     snapshot_.service = std::move(service);
     snapshot_.label = label();
@@ -62,7 +63,32 @@ ApplyOutcome PackValues::reject(std::string_view path, std::string reason)
     return out;
 }
 
-ApplyOutcome PackValues::apply(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
+ApplyOutcome PackValues::apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits)
+{
+    auto outcome = applyRaw(path, value, limits);
+    if (overrides_ && !overrides_->empty() && outcome.kind != ApplyOutcome::Kind::Unchanged &&
+        outcome.kind != ApplyOutcome::Kind::Ignored)
+        refreshOverride();
+    return outcome;
+}
+
+void PackValues::refreshOverride()
+{
+    // The selector may name the pack by its CustomName or Serial, which arrive as values too.
+    override_ = findOverride(*overrides_, snapshot_.service, customName_, serial_);
+    if (override_) effective_ = applyOverride(snapshot_, *override_);
+}
+
+void PackValues::takeFrom(const PackSnapshot& other, const std::vector<Quantity>& quantities)
+{
+    for (const Quantity q : quantities)
+        if (const auto& v = other.get(q)) {
+            snapshot_.get(q) = v;
+            if (override_) effective_.get(q) = v;
+        }
+}
+
+ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
 {
     const BatteryPath* target = findPackPath(path);
     if (!target) return {};

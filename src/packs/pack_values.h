@@ -4,6 +4,7 @@
 // rejected (the field becomes absent) and counted. No D-Bus here, so tests can feed it garbage.
 
 #include "bagg/core/pack_snapshot.h"
+#include "bagg/config/config.h"
 #include "bagg/core/plausibility.h"
 #include "busitem_value.h"
 
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bagg {
 
@@ -26,7 +28,8 @@ ChargePhase chargePhaseOf(std::string_view chargeMode);
 
 class PackValues {
 public:
-    explicit PackValues(std::string service);
+    // overrides: the [pack "..."] sections (packs/pack_override.h); null or empty: none. Not owned.
+    explicit PackValues(std::string service, const std::vector<PackOverride>* overrides = nullptr);
 
     ApplyOutcome apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
 
@@ -39,8 +42,14 @@ public:
     const std::optional<int>& deviceInstance() const { return deviceInstance_; }
     // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
     std::string label() const;
-    // The values as the core needs them, labelled; their presence is the health policy's to set.
-    const PackSnapshot& snapshot() const { return snapshot_; }
+    // The values as the core needs them, labelled, with the pack's override applied; their presence
+    // is the health policy's to set.
+    const PackSnapshot& snapshot() const { return override_ ? effective_ : snapshot_; }
+    // As the BMS published them: what its health is judged on.
+    const PackSnapshot& raw() const { return snapshot_; }
+    const PackOverride* override() const { return override_; }
+    // Replaces values with another service's (a [pair]'s monitor); absent ones stay the BMS's.
+    void takeFrom(const PackSnapshot& other, const std::vector<Quantity>& quantities);
     bool connected() const { return snapshot_.get(Quantity::Connected).value_or(1.0) != 0.0; }
     int rejectedValues() const { return rejected_; }
     // A signal that could not be decoded at all. True when it should be logged: the first time per
@@ -48,13 +57,18 @@ public:
     bool noteUnreadable(const std::string& path);
 
 private:
+    ApplyOutcome applyRaw(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
     ApplyOutcome reject(std::string_view path, std::string reason);
+    void refreshOverride();
 
     PackSnapshot snapshot_;
     std::string customName_, productName_, serial_, chargeMode_;
     std::optional<int> productId_, deviceInstance_;
     int rejected_ = 0;
     std::set<std::string> loggedPaths_;  // bounded: only known paths are ever rejected
+    const std::vector<PackOverride>* overrides_ = nullptr;
+    const PackOverride* override_ = nullptr;  // the one that matches this pack now
+    PackSnapshot effective_;                   // snapshot_ with override_ applied
 };
 
 }  // namespace bagg

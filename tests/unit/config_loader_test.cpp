@@ -285,3 +285,92 @@ TEST(ConfigLoader, EveryIniExampleInTheReadmeIsValid)
     }
     EXPECT_GE(blocks, 2) << "the README's configuration examples";
 }
+
+TEST(ConfigLoader, PackSectionsOverrideOnePackEach)
+{
+    const auto load = bagg::parseConfig("[pack \"serial:HQ2210\"]\n"
+                                        "soc = ignore\n"
+                                        "max_charge_voltage = 55.2\n"
+                                        "charge_current_over = temperature\n"
+                                        "charge_current_table = 0:0, 5:20,\n"
+                                        "\t15:100\n"
+                                        "[pack \"name:Bank 2\"]\n"
+                                        "installed_capacity = 280\n",
+                                        "t.ini");
+    ASSERT_TRUE(load.ok()) << load.errors.front().describe();
+    const auto& o = load.config.batteries.overrides;
+    ASSERT_EQ(o.size(), 2u);
+    EXPECT_EQ(o[0].selector, "serial:HQ2210");
+    EXPECT_EQ(o[0].ignored, std::vector<bagg::Quantity>{bagg::Quantity::Soc});
+    ASSERT_EQ(o[0].fixed.size(), 1u);
+    EXPECT_EQ(o[0].fixed[0], std::make_pair(bagg::Quantity::ChargeVoltageLimit, 55.2));
+    ASSERT_TRUE(o[0].chargeCurrent);
+    EXPECT_EQ(o[0].chargeCurrent->over, bagg::Quantity::Temperature);
+    EXPECT_EQ(o[0].chargeCurrent->points, (std::vector<std::pair<double, double>>{{0, 0}, {5, 20}, {15, 100}}));
+    EXPECT_EQ(o[1].fixed[0], std::make_pair(bagg::Quantity::InstalledCapacity, 280.0));
+
+    // What --check-config prints reads back the same.
+    const auto again = bagg::parseConfig(bagg::formatConfig(load.config), "printed");
+    ASSERT_TRUE(again.ok()) << again.errors.front().describe();
+    EXPECT_EQ(again.config.batteries.overrides.size(), 2u);
+    EXPECT_EQ(again.config.batteries.overrides[0].chargeCurrent, o[0].chargeCurrent);
+    EXPECT_EQ(again.config.batteries.overrides[1].fixed, o[1].fixed);
+}
+
+TEST(ConfigLoader, PairSectionsMergeAMonitorIntoItsPack)
+{
+    const auto load = bagg::parseConfig("[sources]\nmonitor_topology = per_pack\n"
+                                        "[pair \"Bank 1\"]\npack = serial:HQ1\nmonitor = com.victronenergy.battery.ttyS7\n"
+                                        "values = soc, current\n",
+                                        "t.ini");
+    ASSERT_TRUE(load.ok()) << load.errors.front().describe();
+    ASSERT_EQ(load.config.batteries.pairs.size(), 1u);
+    const auto& p = load.config.batteries.pairs[0];
+    EXPECT_EQ(p.name, "Bank 1");
+    EXPECT_EQ(p.monitor, "com.victronenergy.battery.ttyS7");
+    EXPECT_EQ(p.fromMonitor, (std::vector<bagg::Quantity>{bagg::Quantity::Soc, bagg::Quantity::Current}));
+    EXPECT_TRUE(load.config.sources.perPackMonitors);
+    const auto again = bagg::parseConfig(bagg::formatConfig(load.config), "printed");
+    ASSERT_TRUE(again.ok()) << again.errors.front().describe();
+    EXPECT_EQ(again.config.batteries.pairs[0].fromMonitor, p.fromMonitor);
+}
+
+TEST(ConfigLoader, PackAndPairSectionsAreCheckedWithLineAndKey)
+{
+    const auto load = bagg::parseConfig("[pack \"HQ2210\"]\n"                       // 1: not a selector
+                                        "soc = 50\n"                                // 2
+                                        "[pack \"serial:A\"]\n"                     // 3
+                                        "soc = 50\n"                                // 4: measured: ignore only
+                                        "max_charge_current = lots\n"               // 5
+                                        "charge_current_table = 55:10, 54:20\n"    // 6: not rising
+                                        "colour = red\n"                            // 7
+                                        "discharge_current_over = voltage\n"        // 8: no table (cross-check)
+                                        "[pair \"x\"]\n"                            // 9
+                                        "pack = serial:A\n"                         // 10: no monitor (cross-check)
+                                        "values = soc, max_charge_current\n"        // 11
+                                        "[sources]\n"                               // 12
+                                        "monitor_topology = per_pack\n"             // 13
+                                        "soc = monitor\n",                          // 14
+                                        "bad.ini");
+    std::vector<std::string> got;
+    for (const auto& e : load.errors) got.push_back(e.describe());
+    const std::vector<std::string> want = {
+        "bad.ini:2: [pack \"HQ2210\"] soc: [pack] section: 'HQ2210' is not a selector: "
+        "com.victronenergy.battery.<name>, name:<CustomName> or serial:<Serial>",
+        "bad.ini:4: [pack \"serial:A\"] soc: '50': a measured value can only be 'ignore' (its BMS gets it wrong)",
+        "bad.ini:5: [pack \"serial:A\"] max_charge_current: 'lots' is not a number and not 'ignore'",
+        "bad.ini:6: [pack \"serial:A\"] charge_current_table: 54 after 55: the points must rise",
+        "bad.ini:7: [pack \"serial:A\"] colour: unknown key 'colour' in a [pack] section (keys: soc, voltage, current, "
+        "power, temperature, capacity, consumed_amphours, time_to_go, min_cell_voltage, max_cell_voltage, "
+        "installed_capacity, cells_per_battery, max_charge_voltage, max_charge_current, max_discharge_current, "
+        "battery_low_voltage, charge_current_table, charge_current_over, discharge_current_table, "
+        "discharge_current_over)",
+        "bad.ini:8: [pack \"serial:A\"] discharge_current_over: without a discharge_current_table",
+        "bad.ini:10: [pair \"x\"]: a pair needs both 'pack' and 'monitor'",
+        "bad.ini:11: [pair \"x\"] values: 'max_charge_current' is not a measured value (soc, current, power, "
+        "consumed_amphours, capacity, time_to_go, voltage, temperature)",
+        "bad.ini:13: [sources] monitor_topology: with per_pack monitors each shunt reaches the bank through its pair: "
+        "soc and current = packs",
+    };
+    EXPECT_EQ(got, want);
+}

@@ -32,6 +32,34 @@ struct RolesConfig {
     std::vector<std::string> pack, monitor, aggregate;
 };
 
+// [pack "<selector>"]: corrections to one pack's values before aggregation (packs/pack_override.h).
+struct PackOverride {
+    std::string selector;            // as in [batteries]: a service name, name:<CustomName>, serial:<Serial>
+    std::vector<Quantity> ignored;   // values its BMS gets wrong: absent, as if never published
+    // Values set here. A limit (CVL, CCL, DCL) only ever lowers what the BMS publishes, or stands in
+    // when it publishes none (raising a BMS's limit is the one thing no configuration may do);
+    // a battery-low voltage only ever raises it; installed capacity and cells per battery replace.
+    std::vector<std::pair<Quantity, double>> fixed;
+    // A charge or discharge current (A) over the pack's voltage (V) or temperature (°C), linear
+    // between the points, flat beyond the ends; like a limit it only lowers the BMS's own.
+    struct Table {
+        Quantity over = Quantity::Voltage;
+        std::vector<std::pair<double, double>> points;  // x rising
+        bool operator==(const Table& o) const { return over == o.over && points == o.points; }
+    };
+    std::optional<Table> chargeCurrent, dischargeCurrent;
+};
+
+// [pair "<name>"]: a monitor (the pack's own shunt) merged into the pack it measures, shown and
+// counted as that one pack (packs/pack_pair.h).
+struct PackPair {
+    std::string name;
+    std::string pack, monitor;  // selectors
+    // The values taken from the monitor while it has them; everything else is the BMS's.
+    std::vector<Quantity> fromMonitor{Quantity::Soc, Quantity::Current, Quantity::Power, Quantity::ConsumedAmphours,
+                                      Quantity::Capacity};
+};
+
 struct BatteriesConfig {
     // Service names, "name:<CustomName>" or "serial:<Serial>".
     std::vector<std::string> exclude;
@@ -40,6 +68,8 @@ struct BatteriesConfig {
     Duration livenessInterval = std::chrono::seconds(5);  // between liveness calls to each pack
     Duration livenessTimeout = std::chrono::seconds(2);   // before a liveness call counts as failed
     RolesConfig roles;                 // [roles]
+    std::vector<PackOverride> overrides;  // [pack "..."] sections, in file order
+    std::vector<PackPair> pairs;          // [pair "..."] sections
 };
 
 enum class LogLevel { Debug, Info, Warning, Error };

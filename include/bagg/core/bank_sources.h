@@ -43,6 +43,9 @@ struct SourcesConfig {
     // current = victron: subtract what the DC loads measure (com.victronenergy.dcload, dcsystem),
     // when they are on the battery side of the chargers' measurement.
     bool subtractDcLoads = false;
+    // monitor_topology = per_pack: each shunt measures one pack and is merged into it ([pair]);
+    // none is a source for the bank.
+    bool perPackMonitors = false;
     CounterConfig counter;  // soc = counter
     // A monitor SOC that differs from the packs' by more than this (%-points) for this long is a
     // warning (logged, in `status` and /Info/SocSource), never an alarm: one of the two needs a
