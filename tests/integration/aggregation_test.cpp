@@ -66,6 +66,9 @@ TEST_F(Aggregation, BalancingAndPacksOfDifferentCellCounts)
 
     ASSERT_EQ(client_.setValue(sim(2), "/Balancing", sdbus::Variant(1.0)), 0);
     EXPECT_TRUE(waitAggregate("/Balancing", integer(1)));
+    EXPECT_EQ(aggregateValue("/Io/AllowToBalance"), integer(1));
+    for (int k = 1; k <= 3; ++k) ASSERT_EQ(client_.setValue(sim(k), "/Io/AllowToBalance", sdbus::Variant(0.0)), 0);
+    EXPECT_TRUE(waitAggregate("/Io/AllowToBalance", integer(0)));
     ASSERT_EQ(client_.setValue(sim(3), "/System/NrOfCellsPerBattery", sdbus::Variant(15.0)), 0);
     EXPECT_TRUE(waitAggregate("/Info/Warnings", text("cells per battery differ: Sim 1 16, Sim 2 16, Sim 3 15")));
 }

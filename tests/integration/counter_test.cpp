@@ -66,6 +66,49 @@ TEST_F(CounterOnTheBus, SeededFromThePacksCountsAndIsKeptOverARestart)
     EXPECT_NE(second.log().find("Coulomb counter: restored"), std::string::npos) << second.log();
 }
 
+TEST_F(CounterOnTheBus, SynchronisedTo100WhenEveryPackFloats)
+{
+    startPacks(0.0);
+    auto& p = startNamed("aggregator-1", config(100));
+    ASSERT_TRUE(counting());
+    EXPECT_NEAR(*soc(), 40.0, 0.15);
+    // Every pack's BMS says it floats: the bank is full.
+    for (int k = 1; k <= 2; ++k)
+        ASSERT_EQ(client_.setValue(sim(k), "/Info/ChargeMode", sdbus::Variant(std::string("Float"))), 0);
+    EXPECT_TRUE(waitAggregate("/Soc", num(100)));
+    EXPECT_NE(p.log().find("synchronised to 100 %: every pack in float or at 100 %"), std::string::npos);
+
+}
+
+TEST_F(CounterOnTheBus, SynchronisedTo100AtTheChargedVoltageWithATailCurrent)
+{
+    startPacks(10.0);
+    const std::string cfg = config(100, "[counter]\ncharged_voltage = 54.0\ntail_current = 2\ncharged_time = 1\n");
+    auto& p = startNamed("aggregator-1", cfg);
+    ASSERT_TRUE(counting());
+    EXPECT_NEAR(*soc(), 40.0, 0.15);
+    // A BMV's charged detection: 54.2 V with 1.4 A (below 2 % of 100 Ah) for a second.
+    for (int k = 1; k <= 2; ++k) {
+        ASSERT_EQ(client_.setValue(sim(k), "/Dc/0/Voltage", sdbus::Variant(54.2)), 0);
+        ASSERT_EQ(client_.setValue(sim(k), "/Dc/0/Current", sdbus::Variant(0.7)), 0);
+    }
+    EXPECT_TRUE(waitAggregate("/Soc", num(100)));
+    EXPECT_NE(p.log().find("synchronised to 100 %: 54.20 V >= 54.00 V and 1.4 A below 2.0 A for 1 s"),
+              std::string::npos)
+        << p.log();
+}
+
+TEST_F(CounterOnTheBus, SynchronisedTo0AtALowCellWhileDischarging)
+{
+    startPacks(-5.0);
+    auto& p = startNamed("aggregator-1", config(100, "[counter]\nempty_cell_voltage = 2.9\nempty_time = 1\n"));
+    ASSERT_TRUE(counting());
+    for (int k = 1; k <= 2; ++k) ASSERT_EQ(client_.setValue(sim(k), "/System/MinCellVoltage", sdbus::Variant(2.85)), 0);
+    EXPECT_TRUE(waitAggregate("/Soc", num(0)));
+    EXPECT_NE(p.log().find("synchronised to 0 %: lowest cell 2.850 V <= 2.900 V for 1 s while discharging"),
+              std::string::npos);
+}
+
 TEST_F(CounterOnTheBus, FiftySigkillsDuringAChargeLoseAtMostOneSaveStep)
 {
     // 2 x 90 A into 10 Ah: 0.49 % a second, counted every 0.1 s; so a 0.25 % save step every half
