@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 namespace bagg {
@@ -47,29 +48,75 @@ bool colourWanted()
 
 }  // namespace
 
+// Draws `text` over the previous picture without clearing the screen first (no flicker over a slow
+// SSH link): from the top-left corner, each line cleared to its end, then everything below.
+std::string redrawInPlace(const std::string& text)
+{
+    std::string out = "\033[H";
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto nl = text.find('\n', start);
+        const auto end = nl == std::string::npos ? text.size() : nl;
+        out += text.substr(start, end - start) + "\033[K";
+        if (nl == std::string::npos) break;
+        out += "\n";
+        start = nl + 1;
+    }
+    return out + "\033[J";
+}
+
 int runStatus(const StatusOptions& o)
 {
     if (o.busAddress) setenv("DBUS_SYSTEM_BUS_ADDRESS", o.busAddress->c_str(), 1);
     const bool tty = isatty(STDOUT_FILENO);
-    try {
-        auto bus = sdbus::createSystemBusConnection();
-        for (int shown = 0; o.count == 0 || shown < o.count; ++shown) {
+    if (!o.watch) {
+        try {
+            auto bus = sdbus::createSystemBusConnection();
             if (!aggregatorRunning(*bus)) {
                 fmt::print(stderr, "dbus-battery-aggregator is not running: {} is not on the bus\n", kAggregateService);
                 return 1;
             }
             const StatusModel model = buildStatus(kAggregateService, readItems(*bus));
-            std::string text = o.json ? renderStatusJson(model) : renderStatusText(model, colourWanted());
-            if (o.watch && tty && !o.json) text = "\033[H\033[2J" + text;  // redraw in place
-            else if (o.watch && shown > 0) text = "\n" + text;
-            fmt::print("{}", text);
-            std::fflush(stdout);
-            if (!o.watch) break;
-            std::this_thread::sleep_for(std::chrono::duration<double>(o.interval));
+            fmt::print("{}", o.json ? renderStatusJson(model, false) : renderStatusText(model, colourWanted()));
+        } catch (const sdbus::Error& e) {
+            fmt::print(stderr, "cannot read {}: {}\n", kAggregateService, e.getMessage());
+            return 1;
         }
-    } catch (const sdbus::Error& e) {
-        fmt::print(stderr, "cannot read {}: {}\n", kAggregateService, e.getMessage());
-        return 1;
+        return 0;
+    }
+    // --watch: only Ctrl-C (or --count) ends it. A daemon that restarts (svc -t after a change of
+    // configuration), a read that times out, even the bus going away: it says so, waits, and
+    // carries on when the daemon is back.
+    std::unique_ptr<sdbus::IConnection> bus;
+    std::string waitingFor;  // what it is waiting for, as last said ("" while showing the bank)
+    for (int shown = 0; o.count == 0 || shown < o.count; ++shown) {
+        if (shown > 0) std::this_thread::sleep_for(std::chrono::duration<double>(o.interval));
+        std::string why;
+        try {
+            if (!bus) bus = sdbus::createSystemBusConnection();
+            if (aggregatorRunning(*bus)) {
+                const StatusModel model = buildStatus(kAggregateService, readItems(*bus));
+                std::string text = o.json ? renderStatusJson(model, true) : renderStatusText(model, colourWanted());
+                if (tty && !o.json) text = redrawInPlace(text);
+                else if (!o.json && shown > 0) text = "\n" + text;
+                fmt::print("{}", text);
+                std::fflush(stdout);
+                waitingFor.clear();
+                continue;
+            }
+            why = fmt::format("dbus-battery-aggregator not running ({} is not on the bus)", kAggregateService);
+        } catch (const sdbus::Error& e) {
+            why = fmt::format("cannot read {}: {}", kAggregateService, e.getMessage());
+            if (e.getName() == "org.freedesktop.DBus.Error.Disconnected" || e.getName() == "org.freedesktop.DBus.Error.FileNotFound" ||
+                e.getName() == "org.freedesktop.DBus.Error.NoServer")
+                bus.reset();  // the bus itself went away: connect again next time
+        }
+        if (why == waitingFor) continue;
+        waitingFor = why;
+        // In place on a terminal; on stderr otherwise, so that --json stays one object per line.
+        if (tty && !o.json) fmt::print("{}", redrawInPlace(why + " - waiting (Ctrl-C stops)\n"));
+        else fmt::print(stderr, "{} - waiting\n", why);
+        std::fflush(stdout);
     }
     return 0;
 }

@@ -109,7 +109,7 @@ std::string renderStatusText(const StatusModel& m, bool colour)
     return out;
 }
 
-std::string renderStatusJson(const StatusModel& m)
+std::string renderStatusJson(const StatusModel& m, bool oneLine)
 {
     using nlohmann::json;
     auto num = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
@@ -157,7 +157,7 @@ std::string renderStatusJson(const StatusModel& m)
                       {"imbalance_band", m.band},
                       {"alarms", alarms},
                       {"packs", packs}};
-    return out.dump(2) + "\n";
+    return out.dump(oneLine ? -1 : 2) + "\n";
 }
 
 }  // namespace bagg

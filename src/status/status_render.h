@@ -8,6 +8,7 @@
 namespace bagg {
 
 std::string renderStatusText(const StatusModel& model, bool colour);
-std::string renderStatusJson(const StatusModel& model);
+// One JSON object; `oneLine`: compact, on one line (JSON Lines under --watch).
+std::string renderStatusJson(const StatusModel& model, bool oneLine);
 
 }  // namespace bagg

@@ -87,11 +87,41 @@ TEST_F(Status, WatchRefreshesAndFollowsChanges)
 {
     startBank();
     auto& watch = start("watch", {daemonPath(), "status", "--watch", "--json", "--count", "30", "--interval", "0.1"});
-    ASSERT_TRUE(client_.waitFor([&] { return watch.log().find("\"soc\": 70.0") != std::string::npos; }));
+    ASSERT_TRUE(client_.waitFor([&] { return watch.log().find("\"soc\":70.0") != std::string::npos; }));
     ASSERT_EQ(client_.setValue(sim(1), "/Soc", sdbus::Variant(75.5)), 0);
     ASSERT_TRUE(watch.waitExit(20s).has_value());
-    EXPECT_NE(watch.log().find("\"soc\": 75.5"), std::string::npos);
-    EXPECT_NE(watch.log().find("\"soc\": 70.0"), std::string::npos);
+    EXPECT_NE(watch.log().find("\"soc\":75.5"), std::string::npos);
+    EXPECT_NE(watch.log().find("\"soc\":70.0"), std::string::npos);
+    // JSON Lines: every line one whole object.
+    std::istringstream lines(watch.log());
+    int objects = 0;
+    for (std::string line; std::getline(lines, line);) {
+        EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+        ++objects;
+    }
+    EXPECT_EQ(objects, 30);
+}
+
+TEST_F(Status, WatchWaitsThroughADaemonRestartAndCarriesOn)
+{
+    startBank();
+    auto& watch = start("watch", {daemonPath(), "status", "--watch", "--count", "60", "--interval", "0.1"});
+    ASSERT_TRUE(client_.waitFor([&] { return watch.log().find("SOC 70.0%") != std::string::npos; }));
+    // svc -t: the daemon stops and starts again.
+    auto& first = processes_[1].second;  // battery-sim is [0], the daemon [1]
+    ASSERT_EQ(first->stop(SIGTERM, 5s), std::optional<int>(0));
+    ASSERT_TRUE(client_.waitFor([&] { return watch.log().find("not running") != std::string::npos; }))
+        << watch.log();
+    EXPECT_TRUE(watch.running()) << "it waits, it does not exit";
+    ASSERT_EQ(client_.setValue(sim(1), "/Soc", sdbus::Variant(72.5)), 0);
+    startDaemon();
+    ASSERT_TRUE(watch.waitExit(20s).has_value());
+    const std::string out = watch.log();
+    const auto waiting = out.find("dbus-battery-aggregator not running (com.victronenergy.battery.aggregate is not on "
+                                  "the bus) - waiting");
+    EXPECT_NE(waiting, std::string::npos) << out;
+    EXPECT_NE(out.find("SOC 72.5%", waiting), std::string::npos) << "carried on once the daemon was back:\n" << out;
+    EXPECT_EQ(out.find("waiting", out.find('\n', waiting)), std::string::npos) << "said once per outage:\n" << out;
 }
 
 TEST_F(Status, MissingAggregatorGivesOneLineAndFailsFast)
