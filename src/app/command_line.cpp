@@ -12,6 +12,9 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
     if (!args.empty() && args[0] == "status") {
         o.action = CommandLine::Action::Status;
         first = 1;
+    } else if (!args.empty() && args[0] == "import-config") {
+        o.action = CommandLine::Action::ImportConfig;
+        first = 1;
     }
     for (std::size_t i = first; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -37,6 +40,8 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
             o.status.watch = true;
         } else if (o.action == CommandLine::Action::Status && a == "--json") {
             o.status.json = true;
+        } else if (o.action == CommandLine::Action::ImportConfig && o.importPath.empty() && !a.empty() && a[0] != '-') {
+            o.importPath = a;
         } else if (o.action == CommandLine::Action::Status && (a == "--count" || a == "--interval")) {
             auto v = value(a.c_str());
             if (!v) return out;
@@ -52,6 +57,8 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
             return out;
         }
     }
+    if (o.action == CommandLine::Action::ImportConfig && o.importPath.empty())
+        out.error = "import-config needs the old configuration FILE";
     return out;
 }
 
@@ -61,6 +68,7 @@ std::string usageText(const std::string& program)
         "Usage: {0} [--config FILE] [--bus ADDRESS]\n"
         "       {0} --check-config FILE\n"
         "       {0} status [--watch] [--json] [--count N] [--interval S] [--bus ADDRESS]\n"
+        "       {0} import-config FILE > dbus-battery-aggregator.ini\n"
         "\n"
         "Publishes every com.victronenergy.battery.* pack on the GX D-Bus as one battery,\n"
         "com.victronenergy.battery.aggregate.\n"
@@ -74,6 +82,10 @@ std::string usageText(const std::string& program)
         "\n"
         "status shows the packs and the aggregate of the running service; --watch refreshes\n"
         "every second (Ctrl-C stops), --json prints one JSON object per refresh.\n"
+        "\n"
+        "import-config prints our configuration for an older aggregator's FILE, with a comment\n"
+        "on every old option: BatteryAggregator's config.json, bms-aggregator's or\n"
+        "dbus-aggregate-batteries' config.ini. Exit status 2 when FILE cannot be read or converted.\n"
         "  -h, --help            this text\n",
         program, kDefaultConfigPath);
 }

@@ -12,12 +12,13 @@ namespace bagg {
 inline constexpr const char* kDefaultConfigPath = "/data/apps/dbus-battery-aggregator/dbus-battery-aggregator.ini";
 
 struct CommandLine {
-    enum class Action { Run, CheckConfig, Status, Help, Version };
+    enum class Action { Run, CheckConfig, Status, ImportConfig, Help, Version };
     Action action = Action::Run;
     std::string configPath = kDefaultConfigPath;
     bool configGiven = false;
     std::optional<std::string> busAddress;  // absent: the system bus (DBUS_SYSTEM_BUS_ADDRESS)
     StatusOptions status;
+    std::string importPath;  // import-config FILE: an older aggregator's configuration
 };
 
 struct CommandLineParse {

@@ -7,12 +7,18 @@
 
 #include "bagg/config/config_loader.h"
 #include "bagg/version.h"
+#include "import/import_config.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace {
 
@@ -21,6 +27,44 @@ int reportErrors(const bagg::ConfigLoad& load)
     for (const auto& e : load.errors) fmt::print(stderr, "config error: {}\n", e.describe());
     fmt::print(stderr, "{} error(s) in the configuration; refusing to start\n", load.errors.size());
     return 2;
+}
+
+// import-config FILE: the edge of the pure conversion (import/import_config.h): reads the file,
+// prints our configuration on stdout and every problem on stderr.
+int importConfig(const std::string& path)
+{
+    constexpr std::streamoff kMaxSize = 1 << 20;  // a configuration is a few kB; refuse what is not one
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        fmt::print(stderr, "import-config: cannot read {}: a directory; give the old configuration file\n", path);
+        return 2;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fmt::print(stderr, "import-config: cannot read {}: {}\n", path, std::strerror(errno));
+        return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (in.bad() || text.tellp() > kMaxSize) {
+        fmt::print(stderr, "import-config: cannot read {}: {}\n", path,
+                   in.bad() ? "read error" : "larger than 1 MiB, not a configuration file");
+        return 2;
+    }
+    const auto result = bagg::importConfig(text.str(), path);
+    for (const auto& w : result.warnings) fmt::print(stderr, "import-config: warning: {}\n", w.describe(path));
+    if (!result.ok()) {
+        for (const auto& e : result.errors) fmt::print(stderr, "import-config: {}\n", e.describe(path));
+        fmt::print(stderr, "import-config: {} cannot be converted; nothing printed\n", path);
+        return 2;
+    }
+    fmt::print("{}", result.ini);
+    std::fflush(stdout);
+    if (std::ferror(stdout)) {
+        fmt::print(stderr, "import-config: cannot write the configuration: {}\n", std::strerror(errno));
+        return 2;
+    }
+    return 0;
 }
 
 }  // namespace
@@ -37,6 +81,7 @@ int main(int argc, char** argv)
     switch (options.action) {
     case bagg::CommandLine::Action::Help: fmt::print("{}", bagg::usageText(program)); return 0;
     case bagg::CommandLine::Action::Status: return bagg::runStatus(options.status);
+    case bagg::CommandLine::Action::ImportConfig: return importConfig(options.importPath);
     case bagg::CommandLine::Action::Version:
         fmt::print("dbus-battery-aggregator {} ({})\n", BAGG_VERSION, BAGG_ARCH);
         return 0;
