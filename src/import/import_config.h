@@ -3,7 +3,7 @@
 // turned into ours. A pure function: text in, our INI text and the problems out; reading the file
 // and printing stay in the app (src/app/main.cpp).
 //
-// Three old formats are known, told apart by content (docs of each in /work/shared/seeds, quoted
+// Three old formats are known, told apart by content (docs of each in the project seeds, quoted
 // in tests/import/):
 //   - BatteryAggregator (github.com/pulquero/BatteryAggregator): one JSON object,
 //     /data/setupOptions/BatteryAggregator/config.json. Options from its README (seed 001) and its
