@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include "custom_name.h"
 #include "logging.h"
 
 #include <sdbus-c++/Error.h>
@@ -23,6 +24,10 @@ Daemon::Daemon(Config config)
       exporter_(*connection_, {true, config_.service.perLeafSignals}),
       service_(exporter_, config_.service.deviceInstance.value_or(config_.service.preferredInstance),
                {[this](const std::string& name) {
+                    if (const auto problem = customNameProblem(name); !problem.empty()) {
+                        spdlog::warn("CustomName '{}' refused: {}", shortenedForLog(name), problem);
+                        return false;
+                    }
                     if (!deviceSettings_.saveCustomName(name))
                         spdlog::warn("settings service absent: custom name '{}' is not persisted", name);
                     return true;

@@ -36,6 +36,14 @@ TEST_F(Settings, CustomNameIsPersistedAndRestored)
     EXPECT_EQ(aggregateValue("/CustomName"), text("House bank"));
     EXPECT_TRUE(client_.waitForValue(kSettings, kNameSetting, text("House bank")));
     EXPECT_NE(client_.setValue(kAggregate, "/CustomName", sdbus::Variant(42.0)), 0) << "a name is a string";
+    // A name the GUI cannot show, or not UTF-8: refused, nothing changed, and a short log line.
+    const std::string huge(5000, 'x');
+    EXPECT_NE(client_.setValue(kAggregate, "/CustomName", sdbus::Variant(huge)), 0);
+    EXPECT_EQ(aggregateValue("/CustomName"), text("House bank"));
+    EXPECT_EQ(first.log().find(std::string(100, 'x')), std::string::npos) << "the whole name logged";
+    EXPECT_NE(first.log().find("… (5000 characters)"), std::string::npos) << first.log();
+    EXPECT_EQ(client_.setValue(kAggregate, "/CustomName", sdbus::Variant(std::string(64, 'y'))), 0) << "64 fit";
+    EXPECT_EQ(client_.setValue(kAggregate, "/CustomName", sdbus::Variant(std::string("House bank"))), 0);
 
     ASSERT_EQ(first.stop(SIGTERM, 5s), 0);
     ASSERT_TRUE(client_.waitFor([&] { return !client_.hasOwner(kAggregate); }));
