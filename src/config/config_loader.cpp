@@ -3,12 +3,16 @@
 #include "config_schema.h"
 #include "pack_sections.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 #include <ini.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +73,38 @@ char* readLine(char* buffer, int size, void* stream)
     return buffer;
 }
 
+// The Levenshtein distance, for "did you mean": small names, so the plain table is fine.
+std::size_t editDistance(std::string_view a, std::string_view b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+// "; did you mean `warning_threshold`?" for the closest candidate a typo away (at most a third
+// of the name's letters, and 3), else nothing.
+template <typename Names>
+std::string didYouMean(std::string_view name, const Names& candidates)
+{
+    std::string_view best;
+    std::size_t bestDistance = std::min<std::size_t>(3, std::max<std::size_t>(1, name.size() / 3)) + 1;
+    for (std::string_view c : candidates)
+        if (const auto d = editDistance(name, c); d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    return best.empty() ? std::string() : fmt::format("; did you mean `{}`?", best);
+}
+
 std::string keyName(std::string_view section, std::string_view name)
 {
     return fmt::format("[{}] {}", section, name);
@@ -119,7 +155,8 @@ int onKey(void* user, const char* section, const char* name, const char* value)
     if (std::find(sections.begin(), sections.end(), std::string_view(section)) == sections.end()) {
         if (ctx->badSections.insert(section).second)
             ctx->error(ctx->line, key,
-                       *section ? fmt::format("unknown section [{}]", section) : std::string("key outside any section"));
+                       *section ? fmt::format("unknown section [{}]{}", section, didYouMean(section, sections))
+                                : std::string("key outside any section"));
         return 1;
     }
     for (const auto& spec : configSchema()) {
@@ -128,7 +165,20 @@ int onKey(void* user, const char* section, const char* name, const char* value)
             if (auto err = spec.parse(*text, ctx->load->config); !err.empty()) ctx->error(ctx->line, key, err);
         return 1;
     }
-    ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]", name, section));
+    // Names owners bring from other aggregators, whose nearest spelling here means something else.
+    static const std::map<std::string_view, std::string_view> kMeant = {
+        {"max_charge_current", "nominal_charge_current"}, {"charge_current", "nominal_charge_current"},
+        {"capacity", "installed_capacity"}};
+    std::string hint;
+    if (const auto meant = kMeant.find(name); meant != kMeant.end()) {
+        hint = fmt::format("; did you mean `{}`?", meant->second);
+    } else {
+        std::vector<std::string_view> keys;
+        for (const auto& spec : configSchema())
+            if (spec.section == section) keys.push_back(spec.name);
+        hint = didYouMean(name, keys);
+    }
+    ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]{}", name, section, hint));
     return 1;
 }
 
@@ -151,24 +201,24 @@ void crossCheck(ParseContext& ctx)
     const std::string warning = keyName("imbalance", "warning_threshold");
     const std::string alarm = keyName("imbalance", "alarm_threshold");
     check(im.reduceThreshold < im.warningThreshold, reduce, warning,
-          fmt::format("thresholds out of order: reduce_threshold {:g} must be below warning_threshold {:g}",
-                      im.reduceThreshold, im.warningThreshold));
+          fmt::format("thresholds out of order: reduce_threshold {} must be below warning_threshold {}",
+                      formatNumber(im.reduceThreshold), formatNumber(im.warningThreshold)));
     check(im.warningThreshold < im.alarmThreshold, warning, alarm,
-          fmt::format("thresholds out of order: warning_threshold {:g} must be below alarm_threshold {:g}",
-                      im.warningThreshold, im.alarmThreshold));
+          fmt::format("thresholds out of order: warning_threshold {} must be below alarm_threshold {}",
+                      formatNumber(im.warningThreshold), formatNumber(im.alarmThreshold)));
     check(im.warningPercent <= im.reducePercent, keyName("imbalance", "reduce_percent"),
           keyName("imbalance", "warning_percent"),
-          fmt::format("warning_percent {:g} must not exceed reduce_percent {:g}", im.warningPercent, im.reducePercent));
+          fmt::format("warning_percent {} must not exceed reduce_percent {}", formatNumber(im.warningPercent), formatNumber(im.reducePercent)));
     if (im.alarmCurrent && c.aggregation.nominalChargeCurrent)
         check(*im.alarmCurrent <= *c.aggregation.nominalChargeCurrent, keyName("charge", "nominal_charge_current"),
               keyName("imbalance", "alarm_current"),
-              fmt::format("alarm_current {:g} A exceeds nominal_charge_current {:g} A", *im.alarmCurrent,
-                          *c.aggregation.nominalChargeCurrent));
+              fmt::format("alarm_current {} A exceeds nominal_charge_current {} A", formatNumber(*im.alarmCurrent),
+                          formatNumber(*c.aggregation.nominalChargeCurrent)));
     check(c.batteries.livenessTimeout < c.batteries.livenessInterval, keyName("batteries", "liveness_interval"),
           keyName("batteries", "liveness_timeout"),
-          fmt::format("liveness_timeout {:g} s must be shorter than liveness_interval {:g} s",
-                      std::chrono::duration<double>(c.batteries.livenessTimeout).count(),
-                      std::chrono::duration<double>(c.batteries.livenessInterval).count()));
+          fmt::format("liveness_timeout {} s must be shorter than liveness_interval {} s",
+                      formatNumber(std::chrono::duration<double>(c.batteries.livenessTimeout).count()),
+                      formatNumber(std::chrono::duration<double>(c.batteries.livenessInterval).count())));
     // The named sections: a pair needs both ends, a table its points; the topology its pairs.
     for (const auto& p : c.batteries.pairs) {
         const std::string section = fmt::format("pair \"{}\"", p.name);
@@ -227,6 +277,12 @@ ConfigLoad parseConfig(std::string_view text, const std::string& fileName)
 
 ConfigLoad loadConfigFile(const std::string& path)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        ConfigLoad load;
+        load.errors.push_back({path, 0, {}, "is a directory, not a configuration file"});
+        return load;
+    }
     std::ifstream in(path);
     if (!in) {
         ConfigLoad load;

@@ -22,21 +22,21 @@ std::optional<double> toNumber(std::string_view text) { return parseStrictNumber
 
 std::string rangeText(double lo, double hi, std::string_view unit)
 {
-    return fmt::format("{:g} to {:g}{}{}", lo, hi, unit.empty() ? "" : " ", unit);
+    return fmt::format("{} to {}{}{}", formatNumber(lo), formatNumber(hi), unit.empty() ? "" : " ", unit);
 }
 
 std::string parseNumber(std::string_view value, double lo, double hi, std::string_view unit, double& out)
 {
     const auto v = toNumber(value);
-    if (!v) return fmt::format("'{}' is not a number", trim(value));
-    if (*v < lo || *v > hi) return fmt::format("{:g} is out of range ({})", *v, rangeText(lo, hi, unit));
+    if (!v) return notANumber(trim(value));
+    if (*v < lo || *v > hi) return fmt::format("{} is out of range ({})", formatNumber(*v), rangeText(lo, hi, unit));
     out = *v;
     return {};
 }
 
 std::string printNumber(double v, std::string_view unit)
 {
-    return unit.empty() ? fmt::format("{:g}", v) : fmt::format("{:g}  ; {}", v, unit);
+    return unit.empty() ? formatNumber(v) : fmt::format("{}  ; {}", formatNumber(v), unit);
 }
 
 // Accessors are generic lambdas `[](auto& c) -> auto& { return c.x; }` so that one accessor serves
@@ -79,7 +79,8 @@ KeySpec optionalNumber(std::string_view section, std::string_view name, double l
                 }
                 double v = 0;
                 auto err = parseNumber(value, lo, hi, unit, v);
-                if (!err.empty()) return err + " and not '" + word + "'";
+                // "... is not a number and not 'auto'"; a decimal comma needs no more than its fix.
+                if (!err.empty()) return err.find("decimal comma") == std::string::npos ? err + " and not '" + word + "'" : err;
                 at(c) = v;
                 return {};
             },
@@ -178,10 +179,10 @@ KeySpec taperTable(std::string_view section, std::string_view name, Access at)
                     const auto fraction = colon == std::string::npos ? std::nullopt : toNumber(std::string_view(item).substr(colon + 1));
                     if (!volts || !fraction)
                         return fmt::format("'{}' is not VOLTS:FRACTION (e.g. 3.45:0.5) and the list is not 'auto'", item);
-                    if (*volts <= 0 || *volts > 10) return fmt::format("{:g} V is out of range (0 to 10 V)", *volts);
-                    if (*fraction < 0 || *fraction > 1) return fmt::format("fraction {:g} is out of range (0 to 1)", *fraction);
+                    if (*volts <= 0 || *volts > 10) return fmt::format("{} V is out of range (0 to 10 V)", formatNumber(*volts));
+                    if (*fraction < 0 || *fraction > 1) return fmt::format("fraction {} is out of range (0 to 1)", formatNumber(*fraction));
                     if (!table.empty() && *volts <= table.back().volts)
-                        return fmt::format("{:g} V after {:g} V: the cell voltages must rise", *volts, table.back().volts);
+                        return fmt::format("{} V after {} V: the cell voltages must rise", formatNumber(*volts), formatNumber(table.back().volts));
                     table.push_back({*volts, *fraction});
                 }
                 if (table.empty()) return "an empty table: give points or 'auto'";
@@ -191,7 +192,7 @@ KeySpec taperTable(std::string_view section, std::string_view name, Access at)
             [=](const Config& c) {
                 if (!at(c)) return std::string("auto");
                 std::vector<std::string> items;
-                for (const auto& p : *at(c)) items.push_back(fmt::format("{:g}:{:g}", p.volts, p.fraction));
+                for (const auto& p : *at(c)) items.push_back(fmt::format("{}:{}", formatNumber(p.volts), formatNumber(p.fraction)));
                 return joinList(items);
             },
             true};
@@ -202,7 +203,7 @@ std::string parseWhole(std::string_view value, double lo, double hi, int& out)
     double v = 0;
     auto err = parseNumber(value, lo, hi, "", v);
     if (!err.empty()) return err;
-    if (v != std::floor(v)) return fmt::format("{:g} is not a whole number", v);
+    if (v != std::floor(v)) return fmt::format("{} is not a whole number", formatNumber(v));
     out = static_cast<int>(v);
     return {};
 }

@@ -88,8 +88,8 @@ std::string parseValueKey(const ValueKey& k, std::string_view value, PackOverrid
     if (k.kind == Kind::Measured)
         return fmt::format("'{}': a measured value can only be 'ignore' (its BMS gets it wrong)", v);
     const auto n = parseStrictNumber(v);
-    if (!n) return fmt::format("'{}' is not a number and not 'ignore'", v);
-    if (*n < k.lo || *n > k.hi) return fmt::format("{:g} is out of range ({:g} to {:g} {})", *n, k.lo, k.hi, k.unit);
+    if (!n) return v.find(',') == std::string::npos ? notANumber(v) + " and not 'ignore'" : notANumber(v);
+    if (*n < k.lo || *n > k.hi) return fmt::format("{} is out of range ({} to {} {})", formatNumber(*n), formatNumber(k.lo), formatNumber(k.hi), k.unit);
     o.fixed.emplace_back(k.quantity, *n);
     return {};
 }
@@ -102,9 +102,9 @@ std::string parseTable(std::string_view value, PackOverride::Table& table)
         const auto x = colon == std::string::npos ? std::nullopt : parseStrictNumber(trim(item.substr(0, colon)));
         const auto amps = colon == std::string::npos ? std::nullopt : parseStrictNumber(trim(item.substr(colon + 1)));
         if (!x || !amps) return fmt::format("'{}' is not X:AMPS (e.g. 54.4:50)", item);
-        if (*amps < 0 || *amps > 10000) return fmt::format("{:g} A is out of range (0 to 10000 A)", *amps);
+        if (*amps < 0 || *amps > 10000) return fmt::format("{} A is out of range (0 to 10000 A)", formatNumber(*amps));
         if (!table.points.empty() && *x <= table.points.back().first)
-            return fmt::format("{:g} after {:g}: the points must rise", *x, table.points.back().first);
+            return fmt::format("{} after {}: the points must rise", formatNumber(*x), formatNumber(table.points.back().first));
         table.points.emplace_back(*x, *amps);
     }
     if (table.points.empty()) return "an empty table";
@@ -183,7 +183,7 @@ std::string parsePairKey(const std::string& pairName, std::string_view name, std
 std::string printTable(const PackOverride::Table& t)
 {
     std::string out;
-    for (const auto& [x, amps] : t.points) out += fmt::format("{}{:g}:{:g}", out.empty() ? "" : ", ", x, amps);
+    for (const auto& [x, amps] : t.points) out += fmt::format("{}{}:{}", out.empty() ? "" : ", ", formatNumber(x), formatNumber(amps));
     return out;
 }
 
@@ -240,7 +240,7 @@ std::string formatNamedSections(const Config& c)
     for (const auto& o : c.batteries.overrides) {
         out += fmt::format("[pack \"{}\"]\n", o.selector);
         for (const auto q : o.ignored) out += fmt::format("{} = ignore\n", packValueName(q));
-        for (const auto& [q, v] : o.fixed) out += fmt::format("{} = {:g}\n", packValueName(q), v);
+        for (const auto& [q, v] : o.fixed) out += fmt::format("{} = {}\n", packValueName(q), formatNumber(v));
         for (const auto& [word, table] : {std::pair{"charge", &o.chargeCurrent}, std::pair{"discharge", &o.dischargeCurrent}}) {
             if (!*table) continue;
             out += fmt::format("{}_current_over = {}\n", word, (*table)->over == Quantity::Voltage ? "voltage" : "temperature");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every ```sh block of README.md as a reader would, in a temp dir where build/ is the build
 # under test, and checks each output README shows: a command ending in `#=> TEXT` must print
-# exactly TEXT. A block must stop every process it starts (the test fails on one left running).
+# exactly TEXT; one ending in `#=>` alone must print the `# ` lines that follow it (stdout and
+# stderr together). A block must stop every process it starts (the test fails on one left running).
 # The "Two commands" block is not run here: scripts/test is what CI runs, and scripts/demo has its
 # own test (Demo.*).
 #
@@ -32,9 +33,24 @@ for block in "$work"/block*.sh; do
     {
         echo 'fail=0'
         n=$first
+        pending="" want="" at=0
+        flush() {  # the multi-line output collected for the command in $pending
+            [ -n "$pending" ] || return 0
+            printf 'got=$(%s 2>&1)\n' "$pending"
+            printf 'if [ "$got" != %q ]; then echo "README.md:%d: printed:"; echo "$got"; echo "README shows:"; echo %q; fail=1; fi\n' \
+                "$want" "$at" "$want"
+            pending="" want=""
+        }
         while IFS= read -r line; do
             n=$((n + 1))
-            if [[ $line =~ ^(.*[^[:space:]])[[:space:]]+\#\=\>\ (.*)$ ]]; then
+            if [ -n "$pending" ] && [[ $line == "# "* ]]; then
+                want+="${want:+$'\n'}${line#\# }"
+                continue
+            fi
+            flush
+            if [[ $line =~ ^(.*[^[:space:]])[[:space:]]+\#\=\>$ ]]; then
+                pending=${BASH_REMATCH[1]} at=$n
+            elif [[ $line =~ ^(.*[^[:space:]])[[:space:]]+\#\=\>\ (.*)$ ]]; then
                 cmd=${BASH_REMATCH[1]} want=${BASH_REMATCH[2]}
                 printf 'got=$(%s 2>&1)\n' "$cmd"
                 printf 'if [ "$got" != %q ]; then echo "README.md:%d: printed [$got], README shows [%s]"; fail=1; fi\n' \
@@ -43,6 +59,7 @@ for block in "$work"/block*.sh; do
                 printf '%s\n' "$line"
             fi
         done < "$block"
+        flush
         echo 'exit $fail'
     } > "$script"
     echo "== README.md block at line $first"

@@ -138,10 +138,11 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
     const std::string longLine = "[batteries]\nexclude = " + std::string(250, 'x') + "\n";
     const std::vector<ErrorCase> cases = {
         {"unknown section", "[charge]\nratio_method = count\n[chrage]\nnominal_charge_current = 10\nx = 1\n",
-         {"f.ini:4: [chrage] nominal_charge_current: unknown section [chrage]"}},
+         {"f.ini:4: [chrage] nominal_charge_current: unknown section [chrage]; did you mean `charge`?"}},
         {"key outside a section", "level = info\n", {"f.ini:1: [] level: key outside any section"}},
         {"unknown key", "[charge]\nmax_charge_current = 10\n",
-         {"f.ini:2: [charge] max_charge_current: unknown key 'max_charge_current' in [charge]"}},
+         {"f.ini:2: [charge] max_charge_current: unknown key 'max_charge_current' in [charge]; did you mean "
+         "`nominal_charge_current`?"}},
         {"malformed number", "[imbalance]\n\nwarning_threshold = 15%\n",
          {"f.ini:3: [imbalance] warning_threshold: '15%' is not a number"}},
         {"not a number nor auto", "[charge]\nnominal_charge_current = lots\n",
@@ -373,4 +374,29 @@ TEST(ConfigLoader, PackAndPairSectionsAreCheckedWithLineAndKey)
         "soc and current = packs",
     };
     EXPECT_EQ(got, want);
+}
+
+TEST(ConfigLoader, ADirectoryIsNotAConfigurationFile)
+{
+    const auto load = bagg::loadConfigFile(std::string(BAGG_SOURCE_DIR) + "/config");
+    ASSERT_EQ(load.errors.size(), 1u);
+    EXPECT_EQ(load.errors[0].message, "is a directory, not a configuration file");
+    EXPECT_FALSE(load.fileMissing);
+}
+
+TEST(ConfigLoader, NumbersPrintAsWrittenAndADecimalCommaIsNamed)
+{
+    const auto load = bagg::parseConfig("[aggregation]\ninstalled_capacity = 1000000\n[service]\nrecompute_delay = 0.001\n"
+                                        "[charge]\nmax_charge_voltage = 56.45\n",
+                                        "t.ini");
+    ASSERT_TRUE(load.ok());
+    const auto text = bagg::formatConfig(load.config);
+    EXPECT_NE(text.find("installed_capacity = 1000000  ; Ah"), std::string::npos) << text;
+    EXPECT_NE(text.find("recompute_delay = 0.001  ; s"), std::string::npos);
+    EXPECT_NE(text.find("max_charge_voltage = 56.45  ; V"), std::string::npos);
+
+    const auto comma = bagg::parseConfig("[charge]\nmax_charge_voltage = 56,4\n[imbalance]\nhysteresis = 2,5\n", "t.ini");
+    ASSERT_EQ(comma.errors.size(), 2u);
+    EXPECT_EQ(comma.errors[0].message, "'56,4' has a decimal comma: write 56.4");
+    EXPECT_EQ(comma.errors[1].message, "'2,5' has a decimal comma: write 2.5");
 }
