@@ -1,6 +1,10 @@
 #include "command_line.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace bagg {
 
@@ -45,13 +49,15 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
         } else if (o.action == CommandLine::Action::Status && (a == "--count" || a == "--interval")) {
             auto v = value(a.c_str());
             if (!v) return out;
-            try {
-                if (a == "--count") o.status.count = std::stoi(*v);
-                else o.status.interval = std::stod(*v);
-            } catch (const std::exception&) {
-                out.error = fmt::format("{} needs a number", a);
+            const auto n = parseStrictNumber(*v);
+            const bool ok = a == "--count" ? n && *n >= 0 && *n <= 1e9 && *n == std::floor(*n) : n && *n >= 0.05 && *n <= 3600;
+            if (!ok) {
+                out.error = a == "--count" ? "--count needs a whole number of refreshes, 0 or more"
+                                           : "--interval needs seconds between refreshes, 0.05 to 3600";
                 return out;
             }
+            if (a == "--count") o.status.count = static_cast<int>(*n);
+            else o.status.interval = *n;
         } else {
             out.error = fmt::format("unknown argument '{}'", a);
             return out;
@@ -80,8 +86,13 @@ std::string usageText(const std::string& program)
         "      --bus ADDRESS     D-Bus address to use instead of the system bus\n"
         "  -V, --version         print version and architecture\n"
         "\n"
-        "status shows the packs and the aggregate of the running service; --watch refreshes\n"
-        "every second (Ctrl-C stops), --json prints one JSON object per refresh.\n"
+        "status shows the packs and the aggregate of the running service:\n"
+        "  -w, --watch           refresh until Ctrl-C, in place on a terminal; while the daemon\n"
+        "                        is not running (a restart) say so and wait for it\n"
+        "      --json            one JSON object (with --watch: one per line, JSON Lines)\n"
+        "      --interval S      seconds between refreshes with --watch (default 1)\n"
+        "      --count N         with --watch: stop after N refreshes (default: until Ctrl-C)\n"
+        "      --bus ADDRESS     read the service on this D-Bus instead of the system bus\n"
         "\n"
         "import-config prints our configuration for an older aggregator's FILE, with a comment\n"
         "on every old option: BatteryAggregator's config.json, bms-aggregator's or\n"

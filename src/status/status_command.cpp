@@ -1,6 +1,7 @@
 #include "status_command.h"
 #include "dbus/venus_names.h"
 
+#include "bagg/core/strict_number.h"
 #include "status_model.h"
 #include "status_render.h"
 
@@ -8,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <sdbus-c++/sdbus-c++.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -38,6 +40,17 @@ std::map<std::string, Value> readItems(sdbus::IConnection& bus)
     std::map<std::string, Value> items;
     for (auto& pv : decodeItems(reply)) items[pv.path] = std::move(pv.value.value);
     return items;
+}
+
+// The terminal's width in columns; when the output is not a terminal (a pipe, a log file), $COLUMNS
+// if set, else 80.
+std::size_t terminalWidth()
+{
+    winsize size{};
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) return size.ws_col;
+    if (const char* env = std::getenv("COLUMNS"))
+        if (const auto n = parseStrictNumber(env); n && *n >= 40 && *n <= 1000) return static_cast<std::size_t>(*n);
+    return 80;
 }
 
 bool colourWanted()
@@ -77,7 +90,7 @@ int runStatus(const StatusOptions& o)
                 return 1;
             }
             const StatusModel model = buildStatus(kAggregateService, readItems(*bus));
-            fmt::print("{}", o.json ? renderStatusJson(model, false) : renderStatusText(model, colourWanted()));
+            fmt::print("{}", o.json ? renderStatusJson(model, false) : renderStatusText(model, colourWanted(), terminalWidth()));
         } catch (const sdbus::Error& e) {
             fmt::print(stderr, "cannot read {}: {}\n", kAggregateService, e.getMessage());
             return 1;
@@ -96,7 +109,7 @@ int runStatus(const StatusOptions& o)
             if (!bus) bus = sdbus::createSystemBusConnection();
             if (aggregatorRunning(*bus)) {
                 const StatusModel model = buildStatus(kAggregateService, readItems(*bus));
-                std::string text = o.json ? renderStatusJson(model, true) : renderStatusText(model, colourWanted());
+                std::string text = o.json ? renderStatusJson(model, true) : renderStatusText(model, colourWanted(), terminalWidth());
                 if (tty && !o.json) text = redrawInPlace(text);
                 else if (!o.json && shown > 0) text = "\n" + text;
                 fmt::print("{}", text);

@@ -61,6 +61,10 @@ StatusModel buildStatus(const std::string& service, const std::map<std::string, 
     m.ccl = items.number(Quantity::ChargeCurrentLimit);
     m.dcl = items.number(Quantity::DischargeCurrentLimit);
     m.spread = items.number("/Imbalance/SocSpread");
+    m.batteryLowVoltage = items.number(Quantity::BatteryLowVoltage);
+    m.capacity = items.number(Quantity::Capacity);
+    m.installedCapacity = items.number(Quantity::InstalledCapacity);
+    m.timeToGo = items.number(Quantity::TimeToGo);
     m.band = items.text("/Imbalance/Band");
     m.chargeLimitation = items.text("/Info/ChargeLimitation");
     m.dischargeLimitation = items.text("/Info/DischargeLimitation");

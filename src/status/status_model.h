@@ -25,6 +25,7 @@ struct StatusModel {
     std::optional<double> deviceInstance, packsOnline;
     std::optional<double> soc, voltage, current, power, temperature;
     std::optional<double> cvl, ccl, dcl, spread;
+    std::optional<double> batteryLowVoltage, capacity, installedCapacity, timeToGo;  // V, Ah, Ah, s
     std::string band, chargeLimitation, dischargeLimitation, chargeVoltageLimitation, chargeMode;
     std::string socSource, currentSource;  // [sources]
     std::vector<std::string> warnings;     // /Info/Warnings

@@ -7,7 +7,8 @@
 
 namespace bagg {
 
-std::string renderStatusText(const StatusModel& model, bool colour);
+// `width`: the terminal's columns; longer texts are cut with "…".
+std::string renderStatusText(const StatusModel& model, bool colour, std::size_t width = 80);
 // One JSON object; `oneLine`: compact, on one line (JSON Lines under --watch).
 std::string renderStatusJson(const StatusModel& model, bool oneLine);
 

@@ -63,6 +63,24 @@ TEST_F(Status, TableShowsThePacksAndTheAggregate)
     }
 }
 
+TEST_F(Status, ANarrowTerminalCutsTextsWithAnEllipsis)
+{
+    startBank();
+    auto& p = start("status-narrow", {"/usr/bin/env", "COLUMNS=48", daemonPath(), "status"});
+    ASSERT_EQ(p.waitExit(5s), std::optional<int>(0));
+    const std::string out = p.log();
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+        std::size_t columns = 0;
+        for (unsigned char c : line) columns += (c & 0xC0) != 0x80;
+        EXPECT_LE(columns, 48u) << line;
+    }
+    // "imbalance 20.0% > 15%: 99.0 A of 150 A" does not fit: cut, and visibly so.
+    EXPECT_NE(out.find("  CCL   99.0A imbalance 20.0% > 15%: 99.0 A of …\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("  Sim 1       online      70.0% 53.44V    0.0A …\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("    com.victronenergy.battery.sim1\n"), std::string::npos) << out;
+}
+
 TEST_F(Status, JsonHoldsTheSameNumbersAsTheBus)
 {
     startBank();
@@ -74,7 +92,16 @@ TEST_F(Status, JsonHoldsTheSameNumbersAsTheBus)
     EXPECT_EQ(j["current"].get<double>(), -12.5);
     EXPECT_EQ(j["max_charge_current"].get<double>(), *asNumber(aggregateValue("/Info/MaxChargeCurrent")));
     EXPECT_EQ(j["max_discharge_current"].get<double>(), *asNumber(aggregateValue("/Info/MaxDischargeCurrent")));
-    EXPECT_EQ(j["packs_online"].get<double>(), 3.0);
+    // Counts and flags as integers, not 3.0; and what an owner looks for besides the limits.
+    EXPECT_TRUE(j["packs_online"].is_number_integer());
+    EXPECT_EQ(j["packs_online"].get<int>(), 3);
+    EXPECT_TRUE(j["device_instance"].is_number_integer());
+    EXPECT_TRUE(j["packs"][0]["allow_to_charge"].is_number_integer());
+    EXPECT_TRUE(j["packs"][0]["rejected_values"].is_number_integer());
+    EXPECT_EQ(j["battery_low_voltage"].get<double>(), *asNumber(aggregateValue("/Info/BatteryLowVoltage")));
+    EXPECT_EQ(j["installed_capacity"].get<double>(), 300.0);
+    EXPECT_EQ(j["capacity"].get<double>(), *asNumber(aggregateValue("/Capacity")));
+    EXPECT_EQ(j["time_to_go"].get<double>(), *asNumber(aggregateValue("/TimeToGo"))) << "discharging at 12.5 A";
     EXPECT_EQ(j["alarms"]["CellImbalance"].get<int>(), 1);
     ASSERT_EQ(j["packs"].size(), 3u);
     EXPECT_EQ(j["packs"][1]["service"].get<std::string>(), sim(2));

@@ -20,5 +20,21 @@ TEST(CommandLine, ImportConfigTakesOneFile)
     EXPECT_NE(usageText("dbus-battery-aggregator").find("dbus-battery-aggregator import-config FILE"), std::string::npos);
 }
 
+TEST(CommandLine, StatusOptionsAreCheckedAndExplained)
+{
+    const auto parsed = parseCommandLine({"status", "--watch", "--json", "--count", "30", "--interval", "0.5"});
+    ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+    EXPECT_EQ(parsed.options.status.count, 30);
+    EXPECT_EQ(parsed.options.status.interval, 0.5);
+    EXPECT_EQ(parseCommandLine({"status", "--count", "-1"}).error, "--count needs a whole number of refreshes, 0 or more");
+    EXPECT_EQ(parseCommandLine({"status", "--count", "2.5"}).error, "--count needs a whole number of refreshes, 0 or more");
+    EXPECT_EQ(parseCommandLine({"status", "--interval", "0"}).error, "--interval needs seconds between refreshes, 0.05 to 3600");
+    EXPECT_EQ(parseCommandLine({"status", "--interval", "fast"}).error,
+              "--interval needs seconds between refreshes, 0.05 to 3600");
+    const auto help = usageText("dbus-battery-aggregator");
+    for (const char* option : {"--watch", "--json", "--interval S", "--count N", "--bus ADDRESS"})
+        EXPECT_NE(help.find(std::string(option) + "  "), std::string::npos) << option << " is not explained:\n" << help;
+}
+
 }  // namespace
 }  // namespace bagg
