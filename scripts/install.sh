@@ -23,8 +23,14 @@ while [ $# -gt 0 ]; do
 done
 
 say() { echo "$*"; }
+# Runs a command, or with --dry-run does nothing (the dry run says what it would do, once per
+# action, in its own words: would()).
 do_() {
-    if [ $dry = 1 ]; then echo "would: $*"; else "$@"; fi
+    [ $dry = 1 ] || "$@"
+}
+would() {
+    [ $dry = 1 ] && echo "  would $*"
+    return 0
 }
 
 # The bundle for this machine: this one, or a sibling unpacked next to it.
@@ -34,11 +40,16 @@ case "$(uname -m)" in
     *) want=$(uname -m) ;;
 esac
 src=$(cd "$(dirname "$0")" && pwd)
+if [ ! -f "$src/ARCH" ] || [ ! -f "$src/VERSION" ]; then
+    echo "install.sh: run the install.sh of an unpacked bundle ($app_name-<version>-<arch>/install.sh):" >&2
+    echo "$src is not one (no ARCH and VERSION files). scripts/build-bundle makes the bundles." >&2
+    exit 1
+fi
 if [ "$(cat "$src/ARCH" 2>/dev/null)" != "$want" ]; then
     found=""
     for d in "$src"/../$app_name-*-"$want"; do [ -f "$d/ARCH" ] && found=$(cd "$d" && pwd); done
     if [ -z "$found" ]; then
-        echo "install.sh: this bundle is for $(cat "$src/ARCH" 2>/dev/null || echo '?'), this GX is $want ($(uname -m))." >&2
+        echo "install.sh: this bundle is for $(cat "$src/ARCH"), this GX is $want ($(uname -m))." >&2
         echo "Download $app_name-<version>-$want.tar.gz instead." >&2
         exit 1
     fi
@@ -78,20 +89,25 @@ stage() {
     if [ -f "$dest/$1" ] && cmp -s "$src/$1" "$dest/$1"; then return 1; fi
     staged="$staged $1"
     temp=$(temp_of "$dest/$1")
-    if [ $dry = 1 ]; then echo "would: cp -p $src/$1 $temp"; return 0; fi
+    [ $dry = 1 ] && return 0
     if ! { mkdir -p "$(dirname "$dest/$1")" && cp -p "$src/$1" "$temp"; }; then
         die "could not copy $src/$1 to $temp"
     fi
     return 0
 }
 
-say "Installing $app_name $version ($want) to $dest"
+if [ $dry = 1 ]; then
+    say "Dry run: nothing is changed. Installing $app_name $version ($want) to $dest:"
+else
+    say "Installing $app_name $version ($want) to $dest"
+fi
 upgrade=0
 [ -f "$dest/VERSION" ] && [ "$(cat "$dest/VERSION")" != "$version" ] && upgrade=1
 program_changed=0
 # Temp copies that an earlier run left behind when it was killed.
 if [ -d "$dest" ]; then
     for f in $(cd "$dest" && find . -name supervise -prune -o -type f -name ".*$suffix" -print); do
+        would "remove ${f#./}, left by an interrupted install"
         do_ rm -f "$dest/${f#./}"
         changed=1
     done
@@ -106,6 +122,11 @@ for f in $(cd "$src" && find bin lib service install.sh uninstall.sh dbus-batter
     fi
 done
 # Every new file is there: rename them all into place, one quick step after the other.
+if [ -n "$staged" ]; then
+    count=$(echo $staged | wc -w)
+    if [ -f "$dest/VERSION" ]; then would "replace $count changed files (program, libraries, service)"
+    else would "copy $count files: the program, its libraries, the service, install.sh, uninstall.sh"; fi
+fi
 for f in $staged; do
     do_ mv -f "$(temp_of "$dest/$f")" "$dest/$f" || die "could not rename $(temp_of "$dest/$f") to $dest/$f"
 done
@@ -114,7 +135,7 @@ staged=""
 if [ -d "$dest/lib" ]; then
     for f in "$dest"/lib/*; do
         [ -e "$f" ] || continue
-        [ -e "$src/lib/$(basename "$f")" ] || { do_ rm -f "$f"; changed=1; }
+        [ -e "$src/lib/$(basename "$f")" ] || { would "remove lib/$(basename "$f") (not in this bundle)"; do_ rm -f "$f"; changed=1; }
     done
 fi
 
@@ -126,11 +147,13 @@ else
     do_ cp "$src/$app_name.ini" "$(temp_of "$config")" || die "could not copy $src/$app_name.ini"
     do_ mv -f "$(temp_of "$config")" "$config" || die "could not rename $(temp_of "$config") to $config"
     changed=1
-    say "Configuration: $config (edit it, then: svc -t /service/$app_name)"
+    if [ $dry = 1 ]; then would "write the default configuration $config"
+    else say "Configuration: $config (edit it, then: svc -t /service/$app_name)"; fi
 fi
 
 link_target=$dest/service
 if [ "$(readlink "$service_link" 2>/dev/null || true)" != "$link_target" ]; then
+    would "link $service_link -> $link_target (daemontools starts it)"
     do_ mkdir -p "$root/service"
     do_ ln -sfn "$link_target" "$service_link"
     changed=1
@@ -139,22 +162,26 @@ fi
 # /service is rebuilt at every boot: rc.local links us again.
 boot_line="ln -sfn /data/apps/$app_name/service /service/$app_name  $marker"
 if [ ! -f "$rc_local" ]; then
-    if [ $dry = 1 ]; then echo "would: create $rc_local"; else printf '#!/bin/sh\n' > "$rc_local"; fi
+    would "create $rc_local"
+    [ $dry = 1 ] || printf '#!/bin/sh\n' > "$rc_local"
     changed=1
 fi
 if ! grep -qF "$marker" "$rc_local" 2>/dev/null; then
-    if [ $dry = 1 ]; then echo "would: add to $rc_local: $boot_line"; else echo "$boot_line" >> "$rc_local"; fi
+    would "add to $rc_local, to link it again at every boot: $boot_line"
+    [ $dry = 1 ] || echo "$boot_line" >> "$rc_local"
     changed=1
 fi
-if [ ! -x "$rc_local" ]; then do_ chmod +x "$rc_local"; changed=1; fi
+if [ ! -x "$rc_local" ]; then would "make $rc_local executable"; do_ chmod +x "$rc_local"; changed=1; fi
 
 if [ $program_changed = 1 ] && [ $upgrade = 1 ] && command -v svc >/dev/null 2>&1; then
-    say "Restarting the service with the new version"
+    if [ $dry = 1 ]; then would "restart the service with the new version (svc -t $service_link)"
+    else say "Restarting the service with the new version"; fi
     do_ svc -t "$service_link"
 fi
 
 if [ $changed = 0 ]; then
-    say "Nothing to change: $app_name $version is installed."
+    if [ $dry = 1 ]; then say "  nothing: $app_name $version is installed."
+    else say "Nothing to change: $app_name $version is installed."; fi
     exit 0
 fi
 [ $dry = 1 ] && exit 0

@@ -86,7 +86,12 @@ chmod +x "$root/data/rc.local"
 
 # ---- --dry-run changes nothing ----
 out=$(busybox sh "$bundle/install.sh" --root "$root" --dry-run)
-check "dry run says what it would do" grep -q "would: ln -sfn" <<<"$out"
+check "dry run says what it would do" grep -q "would link $root/service/dbus-battery-aggregator" <<<"$out"
+check "dry run says each action once" test "$(sort <<<"$out" | uniq -d | wc -l)" -eq 0
+check "dry run speaks in the future tense" bash -c '! grep -qv "^Dry run: \|^  would " <<<"$1"' _ "$out"
+check "dry run is short" test "$(wc -l <<<"$out")" -le 8
+out=$(busybox sh "$src/scripts/install.sh" --dry-run 2>&1) && fail "install.sh from the source tree ran"
+check "install.sh outside a bundle says so" grep -q "run the install.sh of an unpacked bundle" <<<"$out"
 check "dry run installs nothing" test ! -e "$root/data/apps"
 check "dry run leaves rc.local alone" test "$(grep -c . "$root/data/rc.local")" -eq 2
 
