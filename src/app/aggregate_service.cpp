@@ -158,11 +158,11 @@ AggregateService::PackIds& AggregateService::packIds(int slot)
         for (const Quantity q : kPackValues) {
             const BatteryPath& row = batteryPath(q);
             ids.values.push_back(
-                e.add(base + std::string(leafName(row.path)), Invalid{}, row.format, {}, BusItemExporter::Signals::Pulled));
+                e.add(base + std::string(leafName(row.path)), Invalid{}, row.format, {}, BusItemExporter::Signals::Slow));
         }
         // Its learnt share of the bank's current (current_feedback), in %.
         ids.currentShare = e.add(base + "CurrentShare", Invalid{}, batteryPath(Quantity::Soc).format, {},
-                                 BusItemExporter::Signals::Pulled);
+                                 BusItemExporter::Signals::Slow);
         packs_.push_back(ids);
     }
     return packs_[static_cast<std::size_t>(slot)];

@@ -59,6 +59,12 @@ Daemon::Daemon(Config config)
                            exporter_.publish();
                        }}),
       watchdog_(loop_, config_.service.watchdogTimeout, [this] { recompute_.trigger(); }),
+      packSignals_(loop_,
+                   [this] {
+                       service_.updatePackValues(bank_.entries());
+                       exporter_.publishSlow();
+                       packSignals_.schedule(config_.service.packSignalInterval);
+                   }),
       counterTick_(loop_,
                    [this] {
                        recompute_.trigger();
@@ -82,6 +88,7 @@ Daemon::Daemon(Config config)
         sourceMemory_.counter.restored = SavedCharge{saved.counter->chargeAh, saved.counter->capacityAh, age};
     }
     if (config_.sources.soc == SocSource::Counter) counterTick_.schedule(std::chrono::seconds(1));
+    packSignals_.schedule(config_.service.packSignalInterval);
 }
 
 int Daemon::run()

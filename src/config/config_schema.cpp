@@ -282,6 +282,8 @@ std::vector<KeySpec> buildSchema()
         duration("service", "settings_timeout", 1, 600, [](auto& c) -> auto& { return c.service.settingsTimeout; }),
         duration("service", "recompute_delay", 0, 0.1, [](auto& c) -> auto& { return c.service.recomputeDelay; }),
         duration("service", "watchdog_timeout", 2, 600, [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
+        duration("service", "pack_signal_interval", 0.5, 3600,
+                 [](auto& c) -> auto& { return c.service.packSignalInterval; }),
         text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 
         stringList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),

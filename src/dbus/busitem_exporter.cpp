@@ -43,10 +43,10 @@ BusItemExporter::BusItemExporter(sdbus::IConnection& connection, Options options
 BusItemExporter::~BusItemExporter() = default;
 
 template <typename F>
-auto BusItemExporter::read(const std::string& path, bool seesPulled, F&& f) -> decltype(f())
+auto BusItemExporter::read(const std::string& path, bool seesSlow, F&& f) -> decltype(f())
 {
     return withErrorReply(path, [&] {
-        if (seesPulled && beforeRead_) beforeRead_();
+        if (seesSlow && beforeRead_) beforeRead_();
         return f();
     });
 }
@@ -111,11 +111,11 @@ void BusItemExporter::registerLeaf(Id id)
     auto object = sdbus::createObject(connection_, path);
     object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, id] {
         const auto& leaf = leaves_[id];
-        return read(leaf.path, leaf.signals == Signals::Pulled, [&] { return toVariant(leaf.value); });
+        return read(leaf.path, leaf.signals == Signals::Slow, [&] { return toVariant(leaf.value); });
     });
     object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, id] {
         const auto& leaf = leaves_[id];
-        return read(leaf.path, leaf.signals == Signals::Pulled, [&] { return formatText(leaf.value, leaf.format); });
+        return read(leaf.path, leaf.signals == Signals::Slow, [&] { return formatText(leaf.value, leaf.format); });
     });
     object->registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, id](const sdbus::Variant& v) {
         return withErrorReply(leaves_[id].path, [&] { return handleSetValue(id, v); });
@@ -148,9 +148,9 @@ bool BusItemExporter::set(Id id, const Value& v)
     if (!next) next = Invalid{};
     if (*next == leaf.value) return false;
     leaf.value = std::move(*next);
-    if (!leaf.dirty && leaf.signals == Signals::Both) {
+    if (!leaf.dirty) {
         leaf.dirty = true;
-        dirty_.push_back(id);
+        (leaf.signals == Signals::Both ? dirty_ : slowDirty_).push_back(id);
     }
     return true;
 }
@@ -161,11 +161,15 @@ std::string BusItemExporter::text(const std::string& path) const
     return formatText(leaf.value, leaf.format);
 }
 
-void BusItemExporter::publish()
+void BusItemExporter::publish() { emitChanges(dirty_); }
+
+void BusItemExporter::publishSlow() { emitChanges(slowDirty_); }
+
+void BusItemExporter::emitChanges(std::vector<Id>& pending)
 {
-    if (dirty_.empty()) return;
+    if (pending.empty()) return;
     std::vector<Id> changed;
-    changed.swap(dirty_);
+    changed.swap(pending);
 
     std::vector<ItemOut> out;
     out.reserve(changed.size());

@@ -34,10 +34,11 @@ public:
     BusItemExporter(const BusItemExporter&) = delete;
     BusItemExporter& operator=(const BusItemExporter&) = delete;
 
-    // Both: ItemsChanged and (if enabled) PropertiesChanged. Pulled: no signal at all; the value is
-    // read on request (GetValue, GetItems), refreshed first by the before-read hook. For
-    // diagnostics that change with every BMS update and that only people look at.
-    enum class Signals { Both, Pulled };
+    // Both: signalled by publish(). Slow: signalled only by publishSlow(), which the owner calls at
+    // a bounded rate, and read fresh on request (GetValue, GetItems: refreshed first by the
+    // before-read hook). For per-pack values that change with every BMS update: dbus-flashmq (MQTT,
+    // VRM) follows signals only, so they must be signalled, but not at the BMSes' rate.
+    enum class Signals { Both, Slow };
 
     // A leaf's handle: set() by id costs no lookup (the daemon sets every value on every recompute).
     using Id = std::size_t;
@@ -54,11 +55,14 @@ public:
     const Value& value(const std::string& path) const { return leaves_[index_.at(path)].value; }
     std::string text(const std::string& path) const;
 
-    // Called before a Pulled value is read on request (its leaf, a node, GetItems), to bring it up to date.
+    // Called before a Slow value is read on request (its leaf, a node, GetItems), to bring it up to date.
     void setBeforeRead(std::function<void()> hook) { beforeRead_ = std::move(hook); }
 
     // Emits the signals for every leaf changed since the last publish; nothing when none did.
     void publish();
+    // The same for the Slow leaves: one ItemsChanged of those that changed (and PropertiesChanged
+    // each, if enabled).
+    void publishSlow();
 
     std::size_t pendingChanges() const { return dirty_.size(); }
 
@@ -76,11 +80,12 @@ private:
     void addNodesAbove(const std::string& path);
     void addNode(const std::string& path);
     void registerLeaf(Id id);
+    void emitChanges(std::vector<Id>& changed);
     std::int32_t handleSetValue(Id id, const sdbus::Variant& requested);
     template <typename F>
-    // Guarded; runs the before-read hook first when the answer can hold a Pulled value (a client
+    // Guarded; runs the before-read hook first when the answer can hold a Slow value (a client
     // polling ordinary paths must not make us refresh every pack for each call).
-    auto read(const std::string& path, bool seesPulled, F&& f) -> decltype(f());
+    auto read(const std::string& path, bool seesSlow, F&& f) -> decltype(f());
     template <typename F>
     void forEachBelow(const std::string& node, F&& f) const;  // f(relative key, leaf)
     sdbus::Variant nodeValue(const std::string& path) const;
@@ -91,7 +96,7 @@ private:
     std::deque<Leaf> leaves_;             // by Id; a deque, so that adding a leaf moves none
     std::map<std::string, Id> index_;     // ordered: the leaves below a node are one range
     std::map<std::string, std::unique_ptr<sdbus::IObject>> nodes_;
-    std::vector<Id> dirty_;
+    std::vector<Id> dirty_, slowDirty_;
     std::function<void()> beforeRead_;
 };
 

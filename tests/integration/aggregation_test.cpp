@@ -146,22 +146,47 @@ TEST_F(Aggregation, PerLeafSignalsWhenConfigured)
 
 // A pack's own values under /Batteries/<n>/ change with every BMS update: read on request, always
 // current, never signalled. Its state is signalled when it changes.
-TEST_F(Aggregation, PerPackValuesAreReadOnRequestNotSignalled)
+// Per-pack values change with every BMS update: read fresh on request, and signalled at a bounded
+// rate (pack_signal_interval), so that a follower of signals only (dbus-flashmq: MQTT, VRM) sees
+// them move without the bus carrying every BMS update twice.
+TEST_F(Aggregation, PerPackValuesAreReadFreshAndSignalledAtABoundedRate)
 {
     startThreePacks();
-    startDaemon();
+    startDaemon(std::string(kFixedInstance) + "pack_signal_interval = 1\n");
     ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
     const std::string slot = "/Batteries/" + std::to_string([&] {
         for (int n = 0; n < 3; ++n)
             if (aggregateValue("/Batteries/" + std::to_string(n) + "/Service") == text(sim(2))) return n;
         return -1;
     }()) + "/";
+    // As dbus-flashmq follows a service: GetItems once, then its signals only.
+    auto mirror = client_.getItems(kAggregate);
     client_.recordItemsChanged(kAggregate);
     ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-2.5)), 0);
     ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Current", num(-20.5)));
-    EXPECT_EQ(aggregateValue(slot + "Current"), num(-2.5));
-    EXPECT_EQ(client_.getItems(kAggregate).at(slot + "Current"), num(-2.5));
-    for (const auto& items : client_.itemsChanged()) EXPECT_EQ(items.count(slot + "Current"), 0u);
+    EXPECT_EQ(aggregateValue(slot + "Current"), num(-2.5)) << "read fresh on request";
+    EXPECT_TRUE(client_.waitForItemsChanged(slot + "Current", num(-2.5), 3s)) << "signalled within the interval";
+    for (const auto& items : client_.itemsChanged())
+        for (const auto& [path, value] : items) mirror[path] = value;
+    EXPECT_EQ(mirror.at(slot + "Current"), num(-2.5));
+    EXPECT_EQ(mirror.at("/Dc/0/Current"), num(-20.5));
+
+    // Ten BMS updates in two seconds: ten recomputes signalled, the pack values at most three times.
+    client_.recordItemsChanged(kAggregate);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 1; i <= 10; ++i) {
+        ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-2.5 - i)), 0);
+        client_.waitFor([] { return false; }, 200ms);
+    }
+    client_.waitFor([] { return false; }, std::chrono::milliseconds(100));
+    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::size_t packSignals = 0, recomputes = 0;
+    for (const auto& items : client_.itemsChanged()) {
+        recomputes += items.count("/Dc/0/Current");
+        packSignals += items.count(slot + "Current");
+    }
+    EXPECT_GE(recomputes, 10u);
+    EXPECT_LE(packSignals, static_cast<std::size_t>(elapsed) + 1) << "over " << elapsed << " s";
 
     ASSERT_EQ(client_.setValue(kSimControl, "/Pack/2/Present", sdbus::Variant(0)), 0);
     EXPECT_TRUE(client_.waitForItemsChanged(slot + "State", text("gone")));

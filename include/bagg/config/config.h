@@ -24,6 +24,7 @@ struct ServiceConfig {
     Duration settingsTimeout = std::chrono::seconds(10);  // wait for the settings service before falling back
     Duration recomputeDelay = std::chrono::milliseconds(1);  // at most one recompute per this during a burst
     Duration watchdogTimeout = std::chrono::seconds(10);  // without a published recompute: exit for a restart
+    Duration packSignalInterval = std::chrono::seconds(5);  // /Batteries/<n>/ values signalled at most this often
     std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
 
