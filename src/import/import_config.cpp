@@ -1,6 +1,8 @@
 #include "import/import_config.h"
 
 #include "bagg/config/config_loader.h"
+#include "config/config_schema.h"
+#include "config/pack_sections.h"
 #include "import/import_writer.h"
 #include "import/old_ini.h"
 #include "import/old_values.h"
@@ -60,12 +62,14 @@ bool hasAggregateBatteriesOptions(const OldIni& ini)
     return std::any_of(ini.options.begin(), ini.options.end(), [](const OldIniOption& o) { return names.count(upperCase(o.key)) > 0; });
 }
 
+// Our own file given by mistake: every section one of ours (the schema's list, or a named one).
 bool looksLikeOurs(const OldIni& ini)
 {
-    static const std::set<std::string> ours = {"service", "batteries", "roles", "sources", "counter", "aggregation",
-                                               "charge", "recovery", "cells", "imbalance", "plausibility", "logging"};
-    return !ini.sections.empty() &&
-           std::all_of(ini.sections.begin(), ini.sections.end(), [](const std::string& s) { return ours.count(s) > 0; });
+    const auto& ours = configSections();
+    return !ini.sections.empty() && std::all_of(ini.sections.begin(), ini.sections.end(), [&](const std::string& s) {
+               std::string argument;
+               return std::find(ours.begin(), ours.end(), s) != ours.end() || namedSection(s, argument) != NamedSection::None;
+           });
 }
 
 std::vector<std::string> header(OldAggregator from, const std::string& fileName)

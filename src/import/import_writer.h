@@ -22,8 +22,8 @@ public:
     // A line the owner may want, written commented out in `section`, after `why`.
     void suggest(std::string_view section, std::string_view key, std::string value, std::string why);
 
-    // A commented-out `[pack "<selector>"]` override (the per-pack sections this parser does not
-    // know yet), after `why`.
+    // A commented-out `[pack "<selector>"]` override, after `why`: which pack's value is wrong is
+    // the owner's call, not the importer's.
     void suggestPack(std::string selector, std::string key, std::string value, std::string why);
 
     // An old option that became none of our keys, and why (one comment in the trailing block, in
