@@ -1,6 +1,7 @@
 #include "bagg/config/config_loader.h"
 
 #include "config_schema.h"
+#include "ini_text.h"
 #include "pack_sections.h"
 
 #include "bagg/core/strict_number.h"
@@ -21,8 +22,8 @@
 namespace bagg {
 namespace {
 
-// The longest line inih reads whole: its buffer less the newline and the terminating NUL.
-constexpr std::size_t kMaxLine = INI_MAX_LINE - 2;
+constexpr std::size_t kMaxLine = kMaxIniLine;  // ini_text.h
+static_assert(kMaxIniLine == INI_MAX_LINE - 2, "inih's line buffer");
 
 // inih hands the handler no line numbers in Debian's build (INI_HANDLER_LINENO = 0), so the reader
 // feeds it one physical line per call and counts them; at handler time `line` is the current line.
@@ -58,19 +59,8 @@ char* readLine(char* buffer, int size, void* stream)
                                               "on indented lines", text.size(), max));
     ctx->continuation = !text.empty() && (text[0] == ' ' || text[0] == '\t') &&
                         text.find_first_not_of(" \t") != std::string::npos;
-    // inih strips "  ; comment" from a key's line but not from its continuation lines (found by
-    // scripts/fuzz): strip it here, so that a comment means the same on every line.
-    if (ctx->continuation)
-        for (std::size_t i = 1; i < text.size(); ++i)
-            if (text[i] == ';' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
-                text.resize(i);
-                break;
-            }
-    const std::size_t n = std::min(text.size(), max);
-    std::memcpy(buffer, text.data(), n);
-    buffer[n] = '\n';
-    buffer[n + 1] = '\0';
-    return buffer;
+    if (ctx->continuation) stripContinuationComment(text);
+    return feedLine(buffer, text, max);
 }
 
 // The Levenshtein distance, for "did you mean": small names, so the plain table is fine.
@@ -305,22 +295,9 @@ std::string formatKey(std::string_view name, const std::string& value, bool list
     if (single.size() <= kMaxLine) return single + "\n";
     // A single value read from one line fits on one line written as tightly as it can be.
     if (!list) return fmt::format("{}={}\n", name, value);
-    const std::string head = fmt::format("{} =", name);
-    std::string out, line = head;
-    std::size_t start = 0;
-    while (start < value.size()) {
-        const auto comma = value.find(", ", start);
-        const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        start = comma == std::string::npos ? value.size() : comma + 2;
-        const std::string joined = line == head ? line + " " + item : line + ", " + item;
-        if (joined.size() <= kMaxLine) {
-            line = joined;
-        } else {
-            out += line + "\n";
-            line = "\t" + item;
-        }
-    }
-    return out + line + "\n";
+    std::string out;
+    for (const auto& line : wrapList(fmt::format("{} =", name), value, "\t", kMaxLine)) out += line + "\n";
+    return out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "bagg/config/config_loader.h"
 #include "config_schema.h"
+#include "ini_text.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace bagg {
 namespace {
 
 // Our loader refuses lines longer than this (inih's 200-byte buffer less newline and NUL).
-constexpr std::size_t kMaxLine = 198;
+constexpr std::size_t kMaxLine = kMaxIniLine;
 // Comments are wrapped to this width, so the file reads well in an 100-column terminal.
 constexpr std::size_t kCommentWidth = 100;
 
@@ -94,34 +95,14 @@ std::string keyLines(std::string_view key, const std::string& value, bool list, 
     if (single.size() <= kMaxLine) return single + "\n";
     // A single value never continues: written out, set() refused it; commented out, it is cut.
     if (!list) return cut(single) + "\n";
-    const std::string head = fmt::format("{}{} =", prefix, key);
-    const std::string indent = prefix.empty() ? "\t" : std::string(prefix) + "\t";
-    std::string out, line = head;
-    std::size_t start = 0;
-    while (start < value.size()) {
-        const auto comma = value.find(", ", start);
-        const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        start = comma == std::string::npos ? value.size() : comma + 2;
-        const std::string joined = line == head ? line + " " + item : line + ", " + item;
-        if (joined.size() <= kMaxLine) {
-            line = joined;
-        } else {
-            out += cut(line) + "\n";
-            ++lineCount;
-            line = indent + item;
-        }
-    }
-    return out + cut(line) + "\n";
+    const auto lines = wrapList(fmt::format("{}{} =", prefix, key), value, prefix.empty() ? "\t" : std::string(prefix) + "\t");
+    std::string out;
+    for (const auto& line : lines) out += cut(line) + "\n";
+    lineCount = static_cast<int>(lines.size());
+    return out;
 }
 
 }  // namespace
-
-std::string formatNumber(double value)
-{
-    if (std::isfinite(value) && std::fabs(value) < 1e15 && value == std::floor(value))
-        return fmt::format("{:.0f}", value);
-    return fmt::format("{:.10g}", value);
-}
 
 std::string displayValue(std::string_view value)
 {

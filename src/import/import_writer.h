@@ -5,6 +5,8 @@
 
 #include "import/import_config.h"
 
+#include "bagg/core/strict_number.h"  // formatNumber: numbers as our file writes them
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,9 +67,6 @@ private:
     std::string renderOnce(const std::vector<std::string>& header, const std::vector<Entry>& entries,
                            std::vector<KeyLines>& keyLines) const;
 };
-
-// Formats a number for our file: "56.4", "150", "0.25" (no exponent for ordinary values).
-std::string formatNumber(double value);
 
 // An old value for a comment: control characters replaced, newlines as spaces, at most 60
 // characters ("..." when cut).

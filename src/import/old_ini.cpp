@@ -1,5 +1,7 @@
 #include "import/old_ini.h"
 
+#include "ini_text.h"
+
 #include <fmt/format.h>
 #include <ini.h>
 
@@ -12,7 +14,8 @@ namespace bagg {
 namespace {
 
 // The longest line inih reads whole: its buffer less the newline and the terminating NUL.
-constexpr std::size_t kMaxLine = INI_MAX_LINE - 2;
+constexpr std::size_t kMaxLine = kMaxIniLine;
+static_assert(kMaxIniLine == INI_MAX_LINE - 2, "inih's line buffer");
 
 bool sameName(std::string_view a, std::string_view b)
 {
@@ -54,18 +57,8 @@ char* readLine(char* buffer, int size, void* stream)
         const auto close = text.find(']', first);
         if (close != std::string::npos) r->out->sections.push_back(text.substr(first + 1, close - first - 1));
     }
-    // inih strips " ; comment" from an option's line, not from its continuation lines: strip it here.
-    if (r->continuation)
-        for (std::size_t i = 1; i < text.size(); ++i)
-            if (text[i] == ';' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
-                text.resize(i);
-                break;
-            }
-    const std::size_t n = std::min(text.size(), max);
-    std::memcpy(buffer, text.data(), n);
-    buffer[n] = '\n';
-    buffer[n + 1] = '\0';
-    return buffer;
+    if (r->continuation) stripContinuationComment(text);
+    return feedLine(buffer, text, max);
 }
 
 int onOption(void* user, const char* section, const char* name, const char* value)

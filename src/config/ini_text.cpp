@@ -1,0 +1,46 @@
+#include "ini_text.h"
+
+#include <cstring>
+
+namespace bagg {
+
+void stripContinuationComment(std::string& text)
+{
+    for (std::size_t i = 1; i < text.size(); ++i)
+        if (text[i] == ';' && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+            text.resize(i);
+            return;
+        }
+}
+
+char* feedLine(char* buffer, const std::string& text, std::size_t max)
+{
+    const std::size_t n = std::min(text.size(), max);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\n';
+    buffer[n + 1] = '\0';
+    return buffer;
+}
+
+std::vector<std::string> wrapList(std::string_view head, std::string_view list, std::string_view indent, std::size_t max)
+{
+    std::vector<std::string> lines;
+    std::string line(head);
+    std::size_t start = 0;
+    while (start < list.size()) {
+        const auto comma = list.find(", ", start);
+        const std::string_view item = list.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        start = comma == std::string_view::npos ? list.size() : comma + 2;
+        const std::string joined = line == head ? line + " " + std::string(item) : line + ", " + std::string(item);
+        if (joined.size() <= max) {
+            line = joined;
+        } else {
+            lines.push_back(line);
+            line = std::string(indent) + std::string(item);
+        }
+    }
+    lines.push_back(line);
+    return lines;
+}
+
+}  // namespace bagg
