@@ -51,32 +51,17 @@ void BatteryBank::onVanished(const std::string& service)
     onChanged_();
 }
 
-const PackReader* BatteryBank::findReader(const std::string& selector) const
-{
-    for (const auto& [service, reader] : readers_) {
-        const auto& v = reader->values();
-        if (matchesEntry(selector, service, v.customName(), v.serial())) return reader.get();
-    }
-    return nullptr;
-}
-
 std::set<std::string> BatteryBank::mergePairs()
 {
-    // [pair]: the pack's values with the measured ones of its own shunt, while the shunt is read,
-    // answering and connected; its own BMS's otherwise. The shunt is not listed apart.
     merged_.clear();
-    std::set<std::string> paired;
-    for (const auto& pair : config_.pairs) {
-        const PackReader* pack = findReader(pair.pack);
-        const PackReader* monitor = findReader(pair.monitor);
-        if (!pack || !monitor || pack == monitor) continue;
-        paired.insert(monitor->values().service());
-        if (!monitor->ready() || monitor->unresponsive() || !monitor->values().connected()) continue;
-        PackValues values = pack->values();
-        values.takeFrom(monitor->values().snapshot(), pair.fromMonitor);
-        merged_.insert_or_assign(pack->values().service(), std::move(values));
-    }
-    return paired;
+    if (config_.pairs.empty()) return {};
+    std::map<std::string, PairCandidate> services;
+    for (const auto& [service, reader] : readers_)
+        services.emplace(service, PairCandidate{&reader->values(), reader->ready() && !reader->unresponsive() &&
+                                                                       reader->values().connected()});
+    PairedPacks paired = pairPacks(services, config_.pairs);
+    merged_ = std::move(paired.merged);
+    return std::move(paired.monitors);
 }
 
 const PackValues& BatteryBank::valuesOf(const std::string& service, const PackReader& reader) const
@@ -155,9 +140,7 @@ std::vector<MonitorReading> BatteryBank::monitors(const std::vector<std::string>
         const auto it = readers_.find(v.service);
         if (it == readers_.end()) continue;  // left the bus: the source policy holds what it had
         const PackValues& values = it->second->values();
-        // Invalid: read and answering, but without a SOC or voltage (a shunt not yet synchronised):
-        // its current may still be good.
-        const bool reachable = v.health == PackHealth::Online || v.health == PackHealth::Invalid;
+        const bool reachable = answering(v.health);
         const bool selected = selectors.empty() || std::any_of(selectors.begin(), selectors.end(), [&](const auto& s) {
             return matchesEntry(s, v.service, values.customName(), values.serial());
         });

@@ -10,6 +10,7 @@
 #include "dbus/pack_reader.h"
 #include "event/event_loop.h"
 #include "packs/pack_health.h"
+#include "packs/pack_pair.h"
 #include "bagg/core/bank_sources.h"
 
 #include <functional>
@@ -56,8 +57,7 @@ public:
     std::set<int> deviceInstances() const;
 
 private:
-    const PackReader* findReader(const std::string& selector) const;  // the first matching service
-    std::set<std::string> mergePairs();  // fills merged_; returns the paired monitors' services
+    std::set<std::string> mergePairs();  // [pair] (packs/pack_pair.h): fills merged_; returns the paired monitors
     const PackValues& valuesOf(const std::string& service, const PackReader& reader) const;
     void onAppeared(const std::string& service, const std::string& owner);
     void onVanished(const std::string& service);

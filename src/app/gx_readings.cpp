@@ -33,10 +33,10 @@ void GxReadings::fill(SourceInputs& inputs) const
     for (const auto& kind : devices_)
         for (const auto& [service, values] : kind.follower->services())
             inputs.victron.push_back({service, values.at(kDcCurrent), kind.consumer});
+    inputs.essPresent = !ess_.services().empty();
     inputs.essMinimumSoc.reset();
-    if (ess_.services().empty()) return;
     for (const auto& [service, values] : settings_.services())
-        if (const auto& soc = values.at(kMinimumSoc); soc && *soc >= 0.0 && *soc <= 100.0) inputs.essMinimumSoc = soc;
+        if (const auto& soc = values.at(kMinimumSoc)) inputs.essMinimumSoc = soc;
 }
 
 }  // namespace bagg

@@ -170,9 +170,11 @@ SourceReport applySources(AggregateResult& bank, const SourceInputs& inputs, con
         if (soc.values->capacity) bank.capacity = soc.values->capacity;
     }
     // A monitor's own time to go (a BMV's, to its discharge floor) wins; else ours.
+    const bool essFloor = inputs.essPresent && inputs.essMinimumSoc && *inputs.essMinimumSoc >= 0.0 &&
+                          *inputs.essMinimumSoc <= 100.0;
     bank.timeToGo = soc.values && soc.values->timeToGo ? soc.values->timeToGo
                                                        : timeToGo(bank.soc, bank.installedCapacity, bank.current,
-                                                                  inputs.essMinimumSoc.value_or(0.0));
+                                                                  essFloor ? *inputs.essMinimumSoc : 0.0);
     return report;
 }
 

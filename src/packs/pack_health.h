@@ -46,6 +46,9 @@ enum class PackHealth {
     Missing,       // remembered from before a restart and not back within the grace from the start
 };
 std::string_view healthName(PackHealth health);        // "online", "gone", ...
+// Read, answering and connected, whether or not its SOC and voltage are valid (Online, Invalid):
+// a shunt not yet synchronised still measures the current.
+inline bool answering(PackHealth h) { return h == PackHealth::Online || h == PackHealth::Invalid; }
 std::string_view presenceName(PackPresence presence);  // "online", "held", "missing"
 
 // One battery service as the bus edge sees it now. Services the edge no longer observes are gone.

@@ -39,7 +39,7 @@ MonitorReading shunt(double soc, double current, std::string label = "SmartShunt
 }
 
 // The bus edge sees these monitors and nothing else.
-SourceInputs only(std::vector<MonitorReading> monitors) { return SourceInputs{std::move(monitors), {}, std::nullopt}; }
+SourceInputs only(std::vector<MonitorReading> monitors) { return SourceInputs{std::move(monitors), {}, false, std::nullopt}; }
 
 SourcesConfig monitorFor(SocSource soc, CurrentSource current)
 {
@@ -331,6 +331,12 @@ TEST(BankSources, TimeToGoRunsToTheEssMinimumSoc)
     bank.current = -20.0;
     SourceInputs in;
     in.essMinimumSoc = 30.0;
+    applySources(bank, in, SourcesConfig{}, kGrace, memory, at(0));
+    EXPECT_NEAR(*bank.timeToGo, 0.80 * 200.0 / 20.0 * 3600.0, 1e-6) << "the setting alone: no ESS, to 0 %";
+
+    in.essPresent = true;
+    bank = packsBank();
+    bank.current = -20.0;
     applySources(bank, in, SourcesConfig{}, kGrace, memory, at(0));
     ASSERT_TRUE(bank.timeToGo);
     EXPECT_NEAR(*bank.timeToGo, (0.80 - 0.30) * 200.0 / 20.0 * 3600.0, 1e-6);

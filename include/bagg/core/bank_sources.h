@@ -77,8 +77,10 @@ struct DcDeviceCurrent {
 struct SourceInputs {
     std::vector<MonitorReading> monitors;
     std::vector<DcDeviceCurrent> victron;  // every Victron device of the kinds above (current = victron)
-    // The ESS minimum SOC (%, com.victronenergy.settings /Settings/CGwacs/BatteryLife/MinimumSocLimit)
-    // when ESS is present: /TimeToGo runs to it, not to 0 %, as the GX's own battery monitor does.
+    // ESS is on the GX (com.victronenergy.hub4), and its minimum SOC (%, com.victronenergy.settings
+    // /Settings/CGwacs/BatteryLife/MinimumSocLimit): /TimeToGo runs to it, not to 0 %, as the GX's
+    // own battery monitor does. Without ESS, or with a minimum outside 0 ... 100 %, to 0 %.
+    bool essPresent = false;
     std::optional<double> essMinimumSoc;
 };
 
