@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace bagg {
@@ -62,6 +63,13 @@ CommandLineParse parseCommandLine(const std::vector<std::string>& args)
             out.error = fmt::format("unknown argument '{}'", a);
             return out;
         }
+    }
+    const bool timing = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+        return a == "--count" || a == "--interval";
+    });
+    if (o.action == CommandLine::Action::Status && !o.status.watch && timing) {
+        out.error = "--count and --interval go with --watch";
+        return out;
     }
     if (o.action == CommandLine::Action::ImportConfig && o.importPath.empty())
         out.error = "import-config needs the old configuration FILE";

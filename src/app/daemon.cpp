@@ -113,7 +113,7 @@ void Daemon::recompute()
     // With per-pack shunts ([pair]), none measures the whole bank: none is a source for it.
     SourceInputs inputs{config_.sources.perPackMonitors ? std::vector<MonitorReading>{}
                                                         : bank_.monitors(config_.sources.monitor),
-                        {}, false, std::nullopt};
+                        {}, false, std::nullopt, health.settled};
     gx_.fill(inputs);
     const SourceReport sources =
         applySources(result, inputs, config_.sources, config_.batteries.reconnectGrace, sourceMemory_, now);

@@ -143,10 +143,15 @@ int onKey(void* user, const char* section, const char* name, const char* value)
     }
     const auto& sections = configSections();
     if (std::find(sections.begin(), sections.end(), std::string_view(section)) == sections.end()) {
-        if (ctx->badSections.insert(section).second)
+        if (ctx->badSections.insert(section).second) {
+            const std::string_view s(section);
+            // [pack name:Bank 3]: the selector of a named section is quoted.
+            const bool unquoted = (s.substr(0, 5) == "pack " || s.substr(0, 5) == "pair ") && s.find('"') == std::string_view::npos;
+            const std::string hint = unquoted ? fmt::format("; quote its name: [{} \"{}\"]", s.substr(0, 4), s.substr(5))
+                                              : didYouMean(section, sections);
             ctx->error(ctx->line, key,
-                       *section ? fmt::format("unknown section [{}]{}", section, didYouMean(section, sections))
-                                : std::string("key outside any section"));
+                       *section ? fmt::format("unknown section [{}]{}", section, hint) : std::string("key outside any section"));
+        }
         return 1;
     }
     for (const auto& spec : configSchema()) {
@@ -167,6 +172,11 @@ int onKey(void* user, const char* section, const char* name, const char* value)
         for (const auto& spec : configSchema())
             if (spec.section == section) keys.push_back(spec.name);
         hint = didYouMean(name, keys);
+        // The right key in the wrong section: say where it belongs.
+        std::string elsewhere;
+        for (const auto& spec : configSchema())
+            if (spec.name == name) elsewhere += fmt::format("{}[{}]", elsewhere.empty() ? "" : ", ", spec.section);
+        if (!elsewhere.empty()) hint = fmt::format("; `{}` is a key of {}", name, elsewhere);
     }
     ctx->error(ctx->line, key, fmt::format("unknown key '{}' in [{}]{}", name, section, hint));
     return 1;
@@ -210,10 +220,20 @@ void crossCheck(ParseContext& ctx)
                       formatNumber(std::chrono::duration<double>(c.batteries.livenessTimeout).count()),
                       formatNumber(std::chrono::duration<double>(c.batteries.livenessInterval).count())));
     // The named sections: a pair needs both ends, a table its points; the topology its pairs.
+    std::map<std::string, std::string> packOf, monitorOf;  // selector -> the pair that claims it
     for (const auto& p : c.batteries.pairs) {
         const std::string section = fmt::format("pair \"{}\"", p.name);
-        if (p.pack.empty() || p.monitor.empty())
+        const std::string packKey = keyName(section, "pack"), monitorKey = keyName(section, "monitor");
+        // (A key given but refused has its own message already.)
+        if ((p.pack.empty() && !ctx.seenAt.count(packKey)) || (p.monitor.empty() && !ctx.seenAt.count(monitorKey)))
             ctx.error(ctx.sectionLines[section], "[" + section + "]", "a pair needs both 'pack' and 'monitor'");
+        if (!p.pack.empty() && p.pack == p.monitor)
+            ctx.error(lineOf(monitorKey), monitorKey, "the same selector as 'pack': a pack cannot be its own monitor");
+        if (!p.pack.empty() && !packOf.emplace(p.pack, p.name).second)
+            ctx.error(lineOf(packKey), packKey, fmt::format("'{}' is already paired in [pair \"{}\"]", p.pack, packOf[p.pack]));
+        if (!p.monitor.empty() && !monitorOf.emplace(p.monitor, p.name).second)
+            ctx.error(lineOf(monitorKey), monitorKey,
+                      fmt::format("'{}' is already the monitor of [pair \"{}\"]", p.monitor, monitorOf[p.monitor]));
     }
     for (const auto& o : c.batteries.overrides) {
         const std::string section = fmt::format("pack \"{}\"", o.selector);

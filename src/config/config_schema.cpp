@@ -1,4 +1,5 @@
 #include "config_schema.h"
+#include "pack_sections.h"
 
 #include "bagg/core/strict_number.h"
 
@@ -133,15 +134,19 @@ std::string joinList(const std::vector<std::string>& items)
 }
 
 template <typename Access>
-KeySpec stringList(std::string_view section, std::string_view name, Access at)
+KeySpec selectorList(std::string_view section, std::string_view name, Access at)
 {
     return {section, name,
             [=](std::string_view value, Config& c) -> std::string {
                 auto items = splitList(value);
-                // "a,;b" would print as "a, ;b", where ';' starts a comment: refuse it outright.
-                for (const auto& item : items)
+                for (const auto& item : items) {
+                    // "a,;b" would print as "a, ;b", where ';' starts a comment: refuse it outright.
                     if (item.find(';') != std::string::npos)
                         return fmt::format("'{}': ';' starts a comment and cannot be part of a name", item);
+                    // "sim1" or "House shunt" would match no service ever: the pack stays excluded
+                    // (or the monitor unchosen) without a word.
+                    if (auto problem = selectorProblem(item); !problem.empty()) return problem;
+                }
                 at(c) = std::move(items);
                 return {};
             },
@@ -286,22 +291,22 @@ std::vector<KeySpec> buildSchema()
                  [](auto& c) -> auto& { return c.service.packSignalInterval; }),
         text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 
-        stringList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),
-        stringList("batteries", "include", [](auto& c) -> auto& { return c.batteries.include; }),
+        selectorList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),
+        selectorList("batteries", "include", [](auto& c) -> auto& { return c.batteries.include; }),
         wholeNumber("batteries", "expected_packs", 0, 64, [](auto& c) -> auto& { return c.aggregation.expectedPacks; }),
         duration("batteries", "reconnect_grace", 0, 3600, [](auto& c) -> auto& { return c.batteries.reconnectGrace; }),
         duration("batteries", "liveness_interval", 0.1, 3600, [](auto& c) -> auto& { return c.batteries.livenessInterval; }),
         duration("batteries", "liveness_timeout", 0.05, 60, [](auto& c) -> auto& { return c.batteries.livenessTimeout; }),
 
-        stringList("roles", "pack", [](auto& c) -> auto& { return c.batteries.roles.pack; }),
-        stringList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),
-        stringList("roles", "aggregate", [](auto& c) -> auto& { return c.batteries.roles.aggregate; }),
+        selectorList("roles", "pack", [](auto& c) -> auto& { return c.batteries.roles.pack; }),
+        selectorList("roles", "monitor", [](auto& c) -> auto& { return c.batteries.roles.monitor; }),
+        selectorList("roles", "aggregate", [](auto& c) -> auto& { return c.batteries.roles.aggregate; }),
 
         choice<SocSource>("sources", "soc", {{"packs", SocSource::Packs}, {"monitor", SocSource::Monitor}, {"counter", SocSource::Counter}},
                           [](auto& c) -> auto& { return c.sources.soc; }),
         choice<CurrentSource>("sources", "current", {{"packs", CurrentSource::Packs}, {"monitor", CurrentSource::Monitor}, {"victron", CurrentSource::Victron}},
                               [](auto& c) -> auto& { return c.sources.current; }),
-        stringList("sources", "monitor", [](auto& c) -> auto& { return c.sources.monitor; }),
+        selectorList("sources", "monitor", [](auto& c) -> auto& { return c.sources.monitor; }),
         choice<bool>("sources", "monitor_topology", {{"bank", false}, {"per_pack", true}},
                      [](auto& c) -> auto& { return c.sources.perPackMonitors; }),
         boolean("sources", "subtract_dc_loads", [](auto& c) -> auto& { return c.sources.subtractDcLoads; }),

@@ -73,8 +73,8 @@ SocChoice chooseSoc(const Choice& choice, Duration grace, SourceMemory& memory, 
 }
 
 // Our own Coulomb counter over the current that is published.
-SocChoice countSoc(const AggregateResult& bank, const CounterConfig& config, CounterMemory& memory, Instant now,
-                   SourceMemory::SocValues& out, SourceReport& report)
+SocChoice countSoc(const AggregateResult& bank, bool settled, const CounterConfig& config, CounterMemory& memory,
+                   Instant now, SourceMemory::SocValues& out, SourceReport& report)
 {
     const CounterInput in{bank.current,
                           bank.voltage,
@@ -82,11 +82,13 @@ SocChoice countSoc(const AggregateResult& bank, const CounterConfig& config, Cou
                           bank.cells[index(CellExtreme::MinVoltage)].value,
                           bank.installedCapacity,
                           bank.packsSoc,
-                          bank.packsFull};
+                          bank.packsFull,
+                          settled};
     const CounterStep step = updateCounter(memory, in, config, now);
     report.counterEvents = step.events;
     report.saveCounter = step.save;
-    if (!step.soc) return {nullptr, "packs: the counter is not seeded yet (no pack SOC, or no installed capacity)"};
+    if (!step.soc)
+        return {nullptr, "packs: the counter is not seeded yet (packs still being read, or no SOC or installed capacity)"};
     out.soc = step.soc;
     out.capacity = step.chargeAh;
     out.consumedAmphours = *step.chargeAh - *bank.installedCapacity;
@@ -162,12 +164,21 @@ SourceReport applySources(AggregateResult& bank, const SourceInputs& inputs, con
     SocChoice soc{nullptr, "packs"};
     SourceMemory::SocValues counted;
     if (config.soc == SocSource::Monitor) soc = chooseSoc(choice, grace, memory, now);
-    if (config.soc == SocSource::Counter) soc = countSoc(bank, config.counter, memory.counter, now, counted, report);
+    if (config.soc == SocSource::Counter)
+        soc = countSoc(bank, inputs.settled, config.counter, memory.counter, now, counted, report);
     report.soc = soc.source;
     if (soc.values) {
         bank.soc = soc.values->soc;
-        if (soc.values->consumedAmphours) bank.consumedAmphours = soc.values->consumedAmphours;
-        if (soc.values->capacity) bank.capacity = soc.values->capacity;
+        // What the source does not publish (a SmartShunt has no /Capacity) follows from its SOC,
+        // so that the Ah agree with it: not the packs' figures next to the shunt's SOC.
+        const auto fromSoc = [&](double offset) -> std::optional<double> {
+            if (!bank.soc || !bank.installedCapacity) return std::nullopt;
+            return *bank.soc / 100.0 * *bank.installedCapacity - offset;
+        };
+        bank.capacity = soc.values->capacity ? soc.values->capacity : fromSoc(0.0);
+        bank.consumedAmphours = soc.values->consumedAmphours ? soc.values->consumedAmphours
+                                : bank.installedCapacity        ? fromSoc(*bank.installedCapacity)
+                                                                : std::nullopt;
     }
     // A monitor's own time to go (a BMV's, to its discharge floor) wins; else ours.
     const bool essFloor = inputs.essPresent && inputs.essMinimumSoc && *inputs.essMinimumSoc >= 0.0 &&

@@ -6,6 +6,8 @@
 #include "bagg/core/current_share.h"
 #include "bagg/core/limit_ramp.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -145,9 +147,9 @@ void chargeCurrent(const BankView& bank, const AggregationConfig& config, const 
         const ImbalanceDecision& imbalance = *out.imbalance;
         out.maxChargeCurrent = bandCurrent(imbalance.band, nominal, config.imbalance);
         if (imbalance.band != ImbalanceBand::Balanced)
-            out.chargeLimitation = fmt::format("{}: {:.1f} A of {:g} A", imbalance.reason, *out.maxChargeCurrent, nominal);
+            out.chargeLimitation = fmt::format("{}: {:.1f} A of {} A", imbalance.reason, *out.maxChargeCurrent, formatRounded(nominal, 1));
         else
-            out.chargeLimitation = config.nominalChargeCurrent ? fmt::format("nominal {:g} A", nominal) : allowed.reason;
+            out.chargeLimitation = config.nominalChargeCurrent ? fmt::format("nominal {} A", formatRounded(nominal, 1)) : allowed.reason;
         lowerTo(out.maxChargeCurrent, out.chargeLimitation, allowed.amps, allowed.reason);
         if (allowed.guard) lowerTo(out.maxChargeCurrent, out.chargeLimitation, *allowed.guard, allowed.guardReason);
         if (cells) lowerTo(out.maxChargeCurrent, out.chargeLimitation, net.cclFraction * nominal, net.cclReason);
@@ -195,7 +197,7 @@ void nobodyOnline(const BankView& bank, const AggregationConfig& config, Aggrega
         out.maxDischargeCurrent = heldDcl;
         if (heldDcl > 0.0)
             out.dischargeLimitation =
-                fmt::format("no BMS online ({} reconnecting): last DCL {:g} A held", bank.held.size(), heldDcl);
+                fmt::format("no BMS online ({} reconnecting): last DCL {} A held", bank.held.size(), formatRounded(heldDcl, 1));
         else if (together.amps.value_or(0.0) <= 0.0)
             out.dischargeLimitation = together.reason;
         else

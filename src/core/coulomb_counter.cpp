@@ -1,5 +1,7 @@
 #include "bagg/core/coulomb_counter.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,7 +29,7 @@ void integrate(CounterMemory& m, const CounterConfig& c, double capacity, Instan
 // A charge restored from the state file, taken or refused once the packs' SOC is known.
 void decideRestored(CounterMemory& m, const CounterInput& in, const CounterConfig& c, double capacity, CounterStep& step)
 {
-    if (!m.restored || !in.packsSoc) return;
+    if (!m.restored || !in.packsSoc || !in.settled) return;
     const SavedCharge saved = *m.restored;
     m.restored.reset();
     const double soc = saved.capacityAh > 0.0 ? saved.chargeAh / saved.capacityAh * 100.0 : -1.0;
@@ -102,21 +104,30 @@ CounterStep updateCounter(CounterMemory& m, const CounterInput& in, const Counte
 {
     CounterStep step;
     const bool haveCapacity = in.installedCapacity && *in.installedCapacity > 0.0;
-    if (haveCapacity) integrate(m, c, *in.installedCapacity, now, step);
+    if (haveCapacity) {
+        const double capacity = *in.installedCapacity;
+        if (m.chargeAh && m.capacityAh && *m.capacityAh > 0.0 && std::abs(capacity - *m.capacityAh) > 1e-9) {
+            step.events.push_back(fmt::format("installed capacity {} -> {} Ah: SOC {:.1f} % kept",
+                                              formatNumber(*m.capacityAh), formatNumber(capacity),
+                                              *m.chargeAh / *m.capacityAh * 100.0));
+            m.chargeAh = *m.chargeAh / *m.capacityAh * capacity;
+            step.save = true;
+        }
+        m.capacityAh = capacity;
+        integrate(m, c, capacity, now, step);
+    }
     m.lastUpdate = now;
     m.lastCurrent = in.current;
     if (!haveCapacity) return step;
     const double capacity = *in.installedCapacity;
-    m.capacityAh = capacity;
 
     decideRestored(m, in, c, capacity, step);
-    if (!m.chargeAh && !m.restored && in.packsSoc) {
+    if (!m.chargeAh && !m.restored && in.packsSoc && in.settled) {
         m.chargeAh = *in.packsSoc / 100.0 * capacity;
         step.save = true;
         step.events.push_back(fmt::format("seeded from the packs' SOC {:.1f} %", *in.packsSoc));
     }
     if (!m.chargeAh) return step;  // never published before it is seeded: not 0 %
-    m.chargeAh = std::clamp(*m.chargeAh, 0.0, capacity);  // the capacity may have shrunk
     synchronise(m, in, c, capacity, now, step);
 
     const double stepAh = c.saveStepPercent / 100.0 * capacity;

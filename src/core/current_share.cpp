@@ -1,5 +1,7 @@
 #include "bagg/core/current_share.h"
 
+#include "bagg/core/strict_number.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -82,12 +84,13 @@ FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguar
         if (!out.predicted || bank < *out.predicted) {
             out.predicted = bank;
             out.predictedReason =
-                fmt::format("{} takes {:.0f} % of the current: its {} {:g} A / {:.2f}", p->label, s * 100.0, limitName, limit, s);
+                fmt::format("{} takes {:.0f} % of the current: its {} {} A / {:.2f}", p->label, s * 100.0, limitName,
+                            formatRounded(limit, 1), s);
         }
     }
     if (*out.predicted > sum) {
         out.predicted = sum;
-        out.predictedReason = fmt::format("the packs' {}s together: {:g} A", limitName, sum);
+        out.predictedReason = fmt::format("the packs' {}s together: {} A", limitName, formatRounded(sum, 1));
     }
     if (!anyLearnt) out.predicted.reset();
 

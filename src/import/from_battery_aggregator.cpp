@@ -278,21 +278,25 @@ private:
         for (const auto& [name, members] : value.items()) {
             auto services = servicePaths(members);
             if (!services) return;
-            drop(fmt::format("{}: {}: not needed: ours aggregates the BMSes themselves; a shunt in series with "
-                                  "one pack is recognised as a monitor and never counted, and the pack counts by its "
-                                  "own BMS",
-                                  label(value), name));
             // The advanced form: a member that gives only the SOC (a shunt) for another that gives the rest.
             const ServicePaths* socOnly = nullptr;
             for (const auto& s : *services)
                 if (s.paths.size() == 1 && s.paths.front() == "/Soc") socOnly = &s;
-            if (!socOnly) continue;
+            const ServicePaths* bms = nullptr;
             for (const auto& s : *services)
-                if (&s != socOnly && s.paths.empty())
-                    out_.suggestPack(s.service, "soc", "ignore",
-                                     fmt::format("\"virtualBatteries\" {} took the SOC of {} from {}: if its BMS's own "
-                                                 "SOC is unreliable, leave it out of the bank's SOC",
-                                                 name, s.service, socOnly->service));
+                if (&s != socOnly && s.paths.empty()) bms = &s;
+            if (!socOnly || !bms) {
+                drop(fmt::format("{}: {}: not needed: ours aggregates the BMSes themselves; a shunt in series with "
+                                 "one pack is recognised as a monitor and never counted, and the pack counts by its "
+                                 "own BMS",
+                                 label(value), name));
+                continue;
+            }
+            // A BMS and its own shunt as one battery: that is a [pair] here (written by hand: which
+            // service is which is the owner's to confirm).
+            drop(fmt::format("{}: {}: the SOC of {} from its shunt {}. Here that is a pair, one pack everywhere: "
+                             "add [pair \"{}\"] with pack = {}, monitor = {}, values = soc",
+                             label(value), name, bms->service, socOnly->service, name, bms->service, socOnly->service));
         }
     }
 

@@ -202,8 +202,8 @@ std::string ImportWriter::renderOnce(const std::vector<std::string>& header, con
     }
     if (!packSuggestions_.empty()) {
         add("\n");
-        add(commentLines("---- Per-pack overrides to consider: [pack \"<selector>\"] sections, for a version of "
-                         "dbus-battery-aggregator that knows them (uncomment both lines) ----",
+        add(commentLines("---- Per-pack overrides to consider: [pack \"<selector>\"] sections (uncomment both "
+                         "lines if the old file meant it) ----",
                          "; ", "; "));
         for (const auto& p : packSuggestions_) {
             add(commentLines(p.why));

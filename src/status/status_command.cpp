@@ -42,15 +42,15 @@ std::map<std::string, Value> readItems(sdbus::IConnection& bus)
     return items;
 }
 
-// The terminal's width in columns; when the output is not a terminal (a pipe, a log file), $COLUMNS
-// if set, else 80.
+// The width lines are fitted to: the terminal's columns; $COLUMNS when set; else, not on a terminal
+// (a pipe, a log file), no limit: nothing is cut for a script or a log.
 std::size_t terminalWidth()
 {
     winsize size{};
     if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) return size.ws_col;
     if (const char* env = std::getenv("COLUMNS"))
         if (const auto n = parseStrictNumber(env); n && *n >= 40 && *n <= 1000) return static_cast<std::size_t>(*n);
-    return 80;
+    return isatty(STDOUT_FILENO) ? 80 : 100000;
 }
 
 bool colourWanted()
@@ -102,6 +102,7 @@ int runStatus(const StatusOptions& o)
     // carries on when the daemon is back.
     std::unique_ptr<sdbus::IConnection> bus;
     std::string waitingFor;  // what it is waiting for, as last said ("" while showing the bank)
+    bool everShown = false;  // with --count: exit 1 when the daemon was never reached
     for (int shown = 0; o.count == 0 || shown < o.count; ++shown) {
         if (shown > 0) std::this_thread::sleep_for(std::chrono::duration<double>(o.interval));
         std::string why;
@@ -115,6 +116,7 @@ int runStatus(const StatusOptions& o)
                 fmt::print("{}", text);
                 std::fflush(stdout);
                 waitingFor.clear();
+                everShown = true;
                 continue;
             }
             why = fmt::format("dbus-battery-aggregator not running ({} is not on the bus)", kAggregateService);
@@ -131,7 +133,7 @@ int runStatus(const StatusOptions& o)
         else fmt::print(stderr, "{} - waiting\n", why);
         std::fflush(stdout);
     }
-    return 0;
+    return everShown ? 0 : 1;
 }
 
 }  // namespace bagg

@@ -134,7 +134,7 @@ std::string renderStatusText(const StatusModel& m, bool colour, std::size_t widt
                                  fixed(m.batteryLowVoltage, 2, "V")));
     // Where the SOC and current come from, when not simply the packs ([sources]).
     if ((!m.socSource.empty() && m.socSource != "packs") || (!m.currentSource.empty() && m.currentSource != "packs"))
-        out += p.dim(cell(fmt::format("  SOC from {}; current from {}", m.socSource, m.currentSource), width) + "\n");
+        out += p.dim(cell(fmt::format("  SOC from {}; current from {}", m.socSource, m.currentSource), width)) + "\n";
     for (const auto& w : m.warnings) out += "  " + p.level(1, cell("Warning: " + w, rest(width, 2))) + "\n";
     out += fmt::format("  CVL {:>7} {}{}\n", p.bold(fixed(m.cvl, 2, "V")), m.chargeMode.empty() ? "" : m.chargeMode + ": ",
                        p.dim(cell(m.chargeVoltageLimitation, rest(width, 14 + columns(m.chargeMode) + (m.chargeMode.empty() ? 0 : 2)))));

@@ -44,7 +44,10 @@ protected:
 TEST_F(Status, TableShowsThePacksAndTheAggregate)
 {
     startBank();
-    const auto [code, out] = status({});
+    // An 80-column terminal (not a terminal and no COLUMNS: nothing is cut, for scripts and logs).
+    auto& p = start("status-80", {"/usr/bin/env", "COLUMNS=80", daemonPath(), "status"});
+    const auto code = p.waitExit(5s);
+    const std::string out = p.log();
     ASSERT_EQ(code, std::optional<int>(0)) << out;
     EXPECT_EQ(out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
     for (const std::string& expected :
@@ -149,6 +152,13 @@ TEST_F(Status, WatchWaitsThroughADaemonRestartAndCarriesOn)
     EXPECT_NE(waiting, std::string::npos) << out;
     EXPECT_NE(out.find("SOC 72.5%", waiting), std::string::npos) << "carried on once the daemon was back:\n" << out;
     EXPECT_EQ(out.find("waiting", out.find('\n', waiting)), std::string::npos) << "said once per outage:\n" << out;
+}
+
+TEST_F(Status, AWatchThatNeverReachesTheDaemonFails)
+{
+    const auto [code, out] = status({"--watch", "--count", "3", "--interval", "0.1"});
+    EXPECT_EQ(code, std::optional<int>(1)) << out;
+    EXPECT_NE(out.find("not running"), std::string::npos) << out;
 }
 
 TEST_F(Status, MissingAggregatorGivesOneLineAndFailsFast)

@@ -39,7 +39,7 @@ MonitorReading shunt(double soc, double current, std::string label = "SmartShunt
 }
 
 // The bus edge sees these monitors and nothing else.
-SourceInputs only(std::vector<MonitorReading> monitors) { return SourceInputs{std::move(monitors), {}, false, std::nullopt}; }
+SourceInputs only(std::vector<MonitorReading> monitors) { return SourceInputs{std::move(monitors), {}, false, std::nullopt, true}; }
 
 SourcesConfig monitorFor(SocSource soc, CurrentSource current)
 {
@@ -70,6 +70,7 @@ TEST(BankSources, SocAndCurrentFromTheMonitor)
                                      kGrace, memory, at(0));
     EXPECT_EQ(bank.soc, 65.0);
     EXPECT_EQ(bank.consumedAmphours, -70.0);
+    EXPECT_DOUBLE_EQ(*bank.capacity, 130.0) << "no /Capacity from the shunt: 65 % of the 200 Ah, not the packs' 160";
     EXPECT_EQ(bank.current, -20.0);
     // The shunt publishes no power here: its current times the bank voltage.
     EXPECT_DOUBLE_EQ(*bank.power, 52.0 * -20.0);

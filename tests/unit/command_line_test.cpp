@@ -26,10 +26,11 @@ TEST(CommandLine, StatusOptionsAreCheckedAndExplained)
     ASSERT_TRUE(parsed.error.empty()) << parsed.error;
     EXPECT_EQ(parsed.options.status.count, 30);
     EXPECT_EQ(parsed.options.status.interval, 0.5);
-    EXPECT_EQ(parseCommandLine({"status", "--count", "-1"}).error, "--count needs a whole number of refreshes, 0 or more");
-    EXPECT_EQ(parseCommandLine({"status", "--count", "2.5"}).error, "--count needs a whole number of refreshes, 0 or more");
-    EXPECT_EQ(parseCommandLine({"status", "--interval", "0"}).error, "--interval needs seconds between refreshes, 0.05 to 3600");
-    EXPECT_EQ(parseCommandLine({"status", "--interval", "fast"}).error,
+    EXPECT_EQ(parseCommandLine({"status", "--count", "2"}).error, "--count and --interval go with --watch");
+    EXPECT_EQ(parseCommandLine({"status", "--watch", "--count", "-1"}).error, "--count needs a whole number of refreshes, 0 or more");
+    EXPECT_EQ(parseCommandLine({"status", "--watch", "--count", "2.5"}).error, "--count needs a whole number of refreshes, 0 or more");
+    EXPECT_EQ(parseCommandLine({"status", "--watch", "--interval", "0"}).error, "--interval needs seconds between refreshes, 0.05 to 3600");
+    EXPECT_EQ(parseCommandLine({"status", "--watch", "--interval", "fast"}).error,
               "--interval needs seconds between refreshes, 0.05 to 3600");
     const auto help = usageText("dbus-battery-aggregator");
     for (const char* option : {"--watch", "--json", "--interval S", "--count N", "--bus ADDRESS"})

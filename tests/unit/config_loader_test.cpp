@@ -135,7 +135,7 @@ struct ErrorCase {
 
 TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
 {
-    const std::string longLine = "[batteries]\nexclude = " + std::string(250, 'x') + "\n";
+    const std::string longLine = "[batteries]\nexclude = name:" + std::string(245, 'x') + "\n";
     const std::vector<ErrorCase> cases = {
         {"unknown section", "[charge]\nratio_method = count\n[chrage]\nnominal_charge_current = 10\nx = 1\n",
          {"f.ini:4: [chrage] nominal_charge_current: unknown section [chrage]; did you mean `charge`?"}},
@@ -179,8 +179,11 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:2: [imbalance] warning_percent: warning_percent 90 must not exceed reduce_percent 85"}},
         {"reduced current above nominal", "[charge]\nnominal_charge_current = 100\n[imbalance]\nalarm_current = 120\n",
          {"f.ini:4: [imbalance] alarm_current: alarm_current 120 A exceeds nominal_charge_current 100 A"}},
-        {"included and excluded", "[batteries]\ninclude = a, b\nexclude = b\n",
-         {"f.ini:3: [batteries] exclude: 'b' is both included and excluded"}},
+        {"included and excluded", "[batteries]\ninclude = name:a, name:b\nexclude = name:b\n",
+         {"f.ini:3: [batteries] exclude: 'name:b' is both included and excluded"}},
+        {"a name that matches no service", "[batteries]\ninclude = sim1\n",
+         {"f.ini:2: [batteries] include: 'sim1' is not a selector: com.victronenergy.battery.<name>, "
+          "name:<CustomName> or serial:<Serial>"}},
         {"liveness timeout not shorter than the interval", "[batteries]\nliveness_interval = 1\nliveness_timeout = 1\n",
          {"f.ini:3: [batteries] liveness_timeout: liveness_timeout 1 s must be shorter than liveness_interval 1 s"}},
         {"fractional pack count", "[batteries]\nexpected_packs = 2.5\n",
@@ -189,7 +192,7 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:2: line too long (260 characters, at most 198); continue a long list on indented lines"}},
         {"continuation of a number", "[charge]\nnominal_charge_current = 5\n  6\n",
          {"f.ini:3: [charge] nominal_charge_current: only lists continue on indented lines"}},
-        {"semicolon in a name", "[batteries]\nexclude = a,;b\n",
+        {"semicolon in a name", "[batteries]\nexclude = name:a,;b\n",
          {"f.ini:2: [batteries] exclude: ';b': ';' starts a comment and cannot be part of a name"}},
         {"control character", "[batteries]\nexclude = a\x01" "b\n",
          {"f.ini:2: [batteries] exclude: the value contains a control character"}},
@@ -376,6 +379,27 @@ TEST(ConfigLoader, PackAndPairSectionsAreCheckedWithLineAndKey)
     EXPECT_EQ(got, want);
 }
 
+TEST(ConfigLoader, PairsClaimEachPackAndMonitorOnce)
+{
+    const auto load = bagg::parseConfig("[pair \"a\"]\npack = serial:A\nmonitor = serial:A\n"        // 1-3
+                                        "[pair \"b\"]\npack = serial:B\nmonitor = name:Shunt\n"      // 4-6
+                                        "[pair \"c\"]\npack = serial:B\nmonitor = name:Shunt\n"      // 7-9
+                                        "[pair \"d\"]\npack = serial:D\nmonitor = ttyS7\n"           // 10-12
+                                        "[pack name:Bank 3]\nsoc = ignore\n",                          // 13-14
+                                        "t.ini");
+    std::vector<std::string> got;
+    for (const auto& e : load.errors) got.push_back(e.describe());
+    const std::vector<std::string> want = {
+        "t.ini:3: [pair \"a\"] monitor: the same selector as 'pack': a pack cannot be its own monitor",
+        "t.ini:8: [pair \"c\"] pack: 'serial:B' is already paired in [pair \"b\"]",
+        "t.ini:9: [pair \"c\"] monitor: 'name:Shunt' is already the monitor of [pair \"b\"]",
+        "t.ini:12: [pair \"d\"] monitor: 'ttyS7' is not a selector: com.victronenergy.battery.<name>, "
+        "name:<CustomName> or serial:<Serial>",
+        "t.ini:14: [pack name:Bank 3] soc: unknown section [pack name:Bank 3]; quote its name: [pack \"name:Bank 3\"]",
+    };
+    EXPECT_EQ(got, want);
+}
+
 TEST(ConfigLoader, ADirectoryIsNotAConfigurationFile)
 {
     const auto load = bagg::loadConfigFile(std::string(BAGG_SOURCE_DIR) + "/config");
@@ -394,6 +418,10 @@ TEST(ConfigLoader, NumbersPrintAsWrittenAndADecimalCommaIsNamed)
     EXPECT_NE(text.find("installed_capacity = 1000000  ; Ah"), std::string::npos) << text;
     EXPECT_NE(text.find("recompute_delay = 0.001  ; s"), std::string::npos);
     EXPECT_NE(text.find("max_charge_voltage = 56.45  ; V"), std::string::npos);
+
+    const auto moved = bagg::parseConfig("[counter]\nmonitor = name:Shunt\n", "t.ini");
+    ASSERT_EQ(moved.errors.size(), 1u);
+    EXPECT_EQ(moved.errors[0].message, "unknown key 'monitor' in [counter]; `monitor` is a key of [roles], [sources]");
 
     const auto comma = bagg::parseConfig("[charge]\nmax_charge_voltage = 56,4\n[imbalance]\nhysteresis = 2,5\n", "t.ini");
     ASSERT_EQ(comma.errors.size(), 2u);

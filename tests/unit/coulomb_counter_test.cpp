@@ -108,10 +108,49 @@ TEST(CoulombCounter, ClampedToTheInstalledCapacity)
     in.current = 3600.0;
     for (double t = 64; t <= 300; t += 4) step = updateCounter(m, in, {}, at(t));
     EXPECT_DOUBLE_EQ(*step.soc, 100.0);
-    // The installed capacity shrinks (a pack removed): the charge is clamped to it.
-    in.installedCapacity = 50.0;
-    step = updateCounter(m, in, {}, at(304));
-    EXPECT_DOUBLE_EQ(*step.chargeAh, 50.0);
+}
+
+TEST(CoulombCounter, AChangeOfCapacityKeepsTheSoc)
+{
+    // Three packs of 100 Ah at 82 %; one is missing beyond its grace and no longer counts: the
+    // other two are at about the same SOC, so the SOC stays (not 100 % of the smaller bank), and
+    // again when it is back.
+    CounterMemory m;
+    auto in = bank(0.0);
+    in.installedCapacity = 300.0;
+    in.packsSoc = 82.0;
+    updateCounter(m, in, {}, at(0));
+    in.installedCapacity = 200.0;
+    auto step = updateCounter(m, in, {}, at(1));
+    EXPECT_DOUBLE_EQ(*step.soc, 82.0);
+    EXPECT_DOUBLE_EQ(*step.chargeAh, 164.0);
+    EXPECT_EQ(step.events.at(0), "installed capacity 300 -> 200 Ah: SOC 82.0 % kept");
+    in.installedCapacity = 300.0;
+    step = updateCounter(m, in, {}, at(2));
+    EXPECT_DOUBLE_EQ(*step.soc, 82.0);
+}
+
+TEST(CoulombCounter, SeededOnlyOnceEveryPackHasBeenRead)
+{
+    // At start the first pack read is at 80 % with 100 Ah; the bank is three packs of 100 Ah.
+    CounterMemory m;
+    auto in = bank(0.0);
+    in.settled = false;
+    in.packsSoc = 80.0;
+    EXPECT_FALSE(updateCounter(m, in, {}, at(0)).soc);
+    in.settled = true;
+    in.packsSoc = 82.0;
+    in.installedCapacity = 300.0;
+    const auto step = updateCounter(m, in, {}, at(1));
+    EXPECT_DOUBLE_EQ(*step.soc, 82.0);
+
+    // A saved charge is also decided on only then.
+    CounterMemory restored;
+    restored.restored = SavedCharge{240.0, 300.0, std::chrono::seconds(10)};
+    in.settled = false;
+    EXPECT_FALSE(updateCounter(restored, in, {}, at(0)).soc);
+    in.settled = true;
+    EXPECT_DOUBLE_EQ(*updateCounter(restored, in, {}, at(1)).soc, 80.0);
 }
 
 TEST(CoulombCounter, SavesEachTimeItMovesBySaveStep)

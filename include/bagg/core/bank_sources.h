@@ -82,6 +82,9 @@ struct SourceInputs {
     // own battery monitor does. Without ESS, or with a minimum outside 0 ... 100 %, to 0 %.
     bool essPresent = false;
     std::optional<double> essMinimumSoc;
+    // Every battery service on the bus at start has been read: until then the bank is partial, and
+    // nothing is seeded from it (the Coulomb counter).
+    bool settled = true;
 };
 
 // What the choice remembers between two calls. Plain data.

@@ -11,7 +11,11 @@
 //   kMaxCounterGap (a stalled or suspended daemon) is not integrated, and reported. Clamped to
 //   0 ... installed capacity.
 // - Seed: a counter never seeded publishes nothing (never 0 %): it is seeded from the packs'
-//   capacity-weighted SOC as soon as that is known.
+//   capacity-weighted SOC once every pack on the bus at start has been read (a bank read in part
+//   would seed it from one pack's SOC and capacity).
+// - Capacity: when the installed capacity changes (a pack missing beyond its grace no longer counts,
+//   a pack added), the SOC is kept and the charge scaled to the new capacity: the packs of a bank
+//   are at about the same SOC, and a counter clipped to the smaller bank would jump to 100 %.
 // - Restore: a charge restored from the state file is taken unless it is older than `maxAge` or
 //   more than `maxDifference` %-points from the packs' SOC; then it is reported and re-seeded.
 // - Synchronised to 100 %: the bank voltage at or above the charged voltage with |current| below
@@ -58,6 +62,7 @@ struct CounterInput {
     std::optional<double> installedCapacity;  // Ah
     std::optional<double> packsSoc;         // %, the packs' capacity-weighted SOC
     bool packsFull = false;                 // every online pack in float or at 100 %
+    bool settled = true;                    // every pack on the bus at start has been read
 };
 
 struct CounterMemory {

@@ -46,4 +46,12 @@ inline std::string formatNumber(double v)
     return fmt::format("{}", v);
 }
 
+// A computed amount for a reason text: at most `decimals` decimals, none when whole ("150",
+// "130.4"): "86.1 A of 130.4 A", not "of 130.409 A".
+inline std::string formatRounded(double v, int decimals)
+{
+    const double scale = std::pow(10.0, decimals);
+    return formatNumber(std::round(v * scale) / scale);
+}
+
 }  // namespace bagg
