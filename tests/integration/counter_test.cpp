@@ -66,6 +66,24 @@ TEST_F(CounterOnTheBus, SeededFromThePacksCountsAndIsKeptOverARestart)
     EXPECT_NE(second.log().find("Coulomb counter: restored"), std::string::npos) << second.log();
 }
 
+TEST_F(CounterOnTheBus, SeededFromTheWholeBankAndSteadyWhenAPackGoesMissing)
+{
+    // Three packs of 100 Ah at 80, 82 and 84 %: seeded from all three (82 %), not from the first
+    // one read; a pack missing beyond its grace leaves the SOC where it is (not 100 % of 200 Ah).
+    startSim({"--packs", "3", "--no-drift", "--soc", "80,82,84", "--period-ms", "200"});
+    auto& p = startNamed("aggregator-1", std::string(kFixedInstance) + "state_file =\n[sources]\nsoc = counter\n"
+                                                                       "[batteries]\nreconnect_grace = 1\n");
+    ASSERT_TRUE(counting());
+    EXPECT_NEAR(*soc(), 82.0, 0.15) << p.log();
+    EXPECT_NEAR(*asNumber(aggregateValue("/Capacity")), 246.0, 0.2);
+    ASSERT_EQ(client_.setValue(kSimControl, "/Pack/1/Present", sdbus::Variant(std::int32_t{0})), 0);
+    ASSERT_TRUE(waitAggregate("/InstalledCapacity", num(200), 5s));
+    EXPECT_NEAR(*soc(), 82.0, 0.15);
+    ASSERT_EQ(client_.setValue(kSimControl, "/Pack/1/Present", sdbus::Variant(std::int32_t{1})), 0);
+    ASSERT_TRUE(waitAggregate("/InstalledCapacity", num(300), 5s));
+    EXPECT_NEAR(*soc(), 82.0, 0.15);
+}
+
 TEST_F(CounterOnTheBus, SynchronisedTo100WhenEveryPackFloats)
 {
     startPacks(0.0);
