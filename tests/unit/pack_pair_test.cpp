@@ -64,7 +64,8 @@ TEST(PackPair, AShuntWithoutAValueLeavesTheBmsOne)
     shunt.apply("/Soc", Decoded{Value{Invalid{}}}, PlausibilityConfig{});  // not synchronised yet
     const std::map<std::string, PairCandidate> bus = {{"com.victronenergy.battery.ttyUSB0", {&bms, true}},
                                                       {"com.victronenergy.battery.ttyS7", {&shunt, true}}};
-    const auto& merged = pairPacks(bus, {pair()}).merged.at("com.victronenergy.battery.ttyUSB0").snapshot();
+    const auto paired = pairPacks(bus, {pair()});
+    const auto& merged = paired.merged.at("com.victronenergy.battery.ttyUSB0").snapshot();
     EXPECT_EQ(merged.get(Quantity::Soc), 64.0);
     EXPECT_EQ(merged.get(Quantity::Current), -12.5);
 }
