@@ -1,4 +1,5 @@
 #include "config_schema.h"
+#include "ini_text.h"
 #include "pack_sections.h"
 
 #include "bagg/core/strict_number.h"
@@ -11,13 +12,6 @@
 namespace bagg {
 namespace {
 
-std::string trim(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
-    return std::string(s.substr(b, e - b + 1));
-}
 
 std::optional<double> toNumber(std::string_view text) { return parseStrictNumber(trim(text)); }
 
@@ -110,20 +104,6 @@ KeySpec choice(std::string_view section, std::string_view name, std::vector<std:
                     if (at(c) == e) return std::string(text);
                 return std::string("?");
             }};
-}
-
-std::vector<std::string> splitList(std::string_view value)
-{
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= value.size()) {
-        const auto comma = value.find(',', start);
-        const auto item = trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        if (!item.empty()) out.push_back(item);
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return out;
 }
 
 std::string joinList(const std::vector<std::string>& items)

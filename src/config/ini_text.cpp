@@ -4,6 +4,28 @@
 
 namespace bagg {
 
+std::string trim(std::string_view s)
+{
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::vector<std::string> splitList(std::string_view value)
+{
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        const auto comma = value.find(',', start);
+        auto item = trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        if (!item.empty()) out.push_back(std::move(item));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
 void stripContinuationComment(std::string& text)
 {
     for (std::size_t i = 1; i < text.size(); ++i)

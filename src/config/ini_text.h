@@ -13,6 +13,12 @@ namespace bagg {
 // the newline and the terminating NUL. A longer line would be cut silently.
 inline constexpr std::size_t kMaxIniLine = 198;
 
+// `s` without the blanks (spaces, tabs) at either end.
+std::string trim(std::string_view s);
+
+// A comma-separated value's items, each trimmed; empty items dropped ("a, ,b" -> a, b).
+std::vector<std::string> splitList(std::string_view value);
+
 // inih strips " ; comment" from a key's line but not from an indented continuation line (found by
 // scripts/fuzz): strips it from `text`, so that a comment means the same on every line.
 void stripContinuationComment(std::string& text);

@@ -1,5 +1,7 @@
 #include "pack_sections.h"
 
+#include "ini_text.h"
+
 #include "bagg/core/strict_number.h"
 
 #include <fmt/format.h>
@@ -51,27 +53,6 @@ const ValueKey* valueKey(std::string_view name)
     return nullptr;
 }
 
-std::string trim(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos) return {};
-    return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
-}
-
-std::vector<std::string> items(std::string_view value)
-{
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= value.size()) {
-        const auto comma = value.find(',', start);
-        auto item = trim(value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-        if (!item.empty()) out.push_back(std::move(item));
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
 template <typename T>
 void erase(std::vector<T>& v, Quantity q)
 {
@@ -97,7 +78,7 @@ std::string parseValueKey(const ValueKey& k, std::string_view value, PackOverrid
 std::string parseTable(std::string_view value, PackOverride::Table& table)
 {
     table.points.clear();
-    for (const auto& item : items(value)) {
+    for (const auto& item : splitList(value)) {
         const auto colon = item.find(':');
         const auto x = colon == std::string::npos ? std::nullopt : parseStrictNumber(trim(item.substr(0, colon)));
         const auto amps = colon == std::string::npos ? std::nullopt : parseStrictNumber(trim(item.substr(colon + 1)));
@@ -165,7 +146,7 @@ std::string parsePairKey(const std::string& pairName, std::string_view name, std
     }
     if (name == "values") {
         std::vector<Quantity> qs;
-        for (const auto& item : items(v)) {
+        for (const auto& item : splitList(v)) {
             const auto* k = valueKey(item);
             if (!k || k->kind != Kind::Measured)
                 return fmt::format("'{}' is not a measured value (soc, current, power, consumed_amphours, capacity, "
