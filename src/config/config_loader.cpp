@@ -261,14 +261,16 @@ void crossCheck(ParseContext& ctx)
 
 }  // namespace
 
-std::string ConfigError::describe() const
+std::string locatedMessage(const std::string& file, int line, std::string_view key, std::string_view message)
 {
     std::string out = file;
     if (line > 0) out += fmt::format(":{}", line);
     out += ": ";
-    if (!key.empty()) out += key + ": ";
-    return out + message;
+    if (!key.empty()) out += fmt::format("{}: ", key);
+    return out + std::string(message);
 }
+
+std::string ConfigError::describe() const { return locatedMessage(file, line, key, message); }
 
 ConfigLoad parseConfig(std::string_view text, const std::string& fileName)
 {

@@ -104,14 +104,7 @@ std::string_view oldAggregatorName(OldAggregator from)
     return "?";
 }
 
-std::string ImportProblem::describe(const std::string& file) const
-{
-    std::string out = file;
-    if (line > 0) out += fmt::format(":{}", line);
-    out += ": ";
-    if (!option.empty()) out += option + ": ";
-    return out + message;
-}
+std::string ImportProblem::describe(const std::string& file) const { return locatedMessage(file, line, option, message); }
 
 ImportResult importConfig(std::string_view text, const std::string& fileName)
 {

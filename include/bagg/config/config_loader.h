@@ -10,6 +10,10 @@
 
 namespace bagg {
 
+// "file:12: [imbalance] warning_threshold: message": a problem in a configuration file, as every
+// message about one reads (line 0 and an empty key are left out).
+std::string locatedMessage(const std::string& file, int line, std::string_view key, std::string_view message);
+
 struct ConfigError {
     std::string file;
     int line = 0;     // 0: not tied to a line (e.g. unreadable file)
