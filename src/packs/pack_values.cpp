@@ -68,14 +68,18 @@ ApplyOutcome PackValues::apply(std::string_view path, const Decoded& value, cons
     auto outcome = applyRaw(path, value, limits);
     if (overrides_ && !overrides_->empty() && outcome.kind != ApplyOutcome::Kind::Unchanged &&
         outcome.kind != ApplyOutcome::Kind::Ignored)
-        refreshOverride();
+        refreshOverride(path);
     return outcome;
 }
 
-void PackValues::refreshOverride()
+void PackValues::refreshOverride(std::string_view changedPath)
 {
-    // The selector may name the pack by its CustomName or Serial, which arrive as values too.
-    override_ = findOverride(*overrides_, snapshot_.service, customName_, serial_);
+    // The selector may name the pack by its CustomName or Serial, which arrive as values too: the
+    // match is looked for again only when one of them changes (not on every measurement).
+    if (!matched_ || changedPath == batteryPath(PackMeta::CustomName).path || changedPath == batteryPath(PackMeta::Serial).path) {
+        override_ = findOverride(*overrides_, snapshot_.service, customName_, serial_);
+        matched_ = true;
+    }
     if (override_) effective_ = applyOverride(snapshot_, *override_);
 }
 

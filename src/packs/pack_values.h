@@ -59,7 +59,7 @@ public:
 private:
     ApplyOutcome applyRaw(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
     ApplyOutcome reject(std::string_view path, std::string reason);
-    void refreshOverride();
+    void refreshOverride(std::string_view changedPath);
 
     PackSnapshot snapshot_;
     std::string customName_, productName_, serial_, chargeMode_;
@@ -68,6 +68,7 @@ private:
     std::set<std::string> loggedPaths_;  // bounded: only known paths are ever rejected
     const std::vector<PackOverride>* overrides_ = nullptr;
     const PackOverride* override_ = nullptr;  // the one that matches this pack now
+    bool matched_ = false;                     // override_ was looked for since the identity changed
     PackSnapshot effective_;                   // snapshot_ with override_ applied
 };
 
