@@ -1,102 +1,221 @@
 #include "busitem_exporter.h"
 
-#include "busitem_codec.h"
 #include "busitem_wire.h"
+#include "raw_message.h"
+#include "venus_names.h"
 
 #include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
+#include <systemd/sd-bus.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 namespace bagg {
 namespace {
 
-// A method call's exception as its error reply: sdbus-c++ turns only sdbus::Error into one, and
-// anything else must not escape into C.
-template <typename F>
-auto withErrorReply(const std::string& path, F&& f) -> decltype(f())
-{
-    try {
-        return f();
-    } catch (const sdbus::Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        spdlog::error("BusItem call on {} failed: {}", path, e.what());
-        throw sdbus::Error("com.victronenergy.BusItem.Error", e.what());
-    }
-}
+struct MessageUnref {
+    void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+};
+using MessagePtr = std::unique_ptr<sd_bus_message, MessageUnref>;
 
-// "/Dc/0/Voltage" below "/Dc" -> "0/Voltage"; below "/" -> "Dc/0/Voltage".
-std::string relativeKey(const std::string& node, const std::string& leaf)
+// "/Dc/0/Voltage" below "/Dc" -> "0/Voltage"; below "/" -> "Dc/0/Voltage". A view into the
+// leaf's path, so it ends where the path's NUL is.
+std::string_view relativeKey(const std::string& node, const std::string& leaf)
 {
-    return leaf.substr(node == "/" ? 1 : node.size() + 1);
+    return std::string_view(leaf).substr(node == "/" ? 1 : node.size() + 1);
 }
 
 std::string subtreePrefix(const std::string& node) { return node == "/" ? "/" : node + "/"; }
 
+void checked(int r, const char* what)
+{
+    if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
+}
+
 }  // namespace
 
+// The sd-bus side: C callbacks with an Object as userdata. Nothing may escape into C: every
+// failure becomes an error reply (and is logged when it is ours, not the caller's).
+class BusItemExporter::Handlers {
+public:
+    static int getValue(sd_bus_message* call, void* userdata, sd_bus_error* error)
+    {
+        return reply(call, userdata, error, true, [](BusItemExporter& e, const Object& o, sd_bus_message* r) {
+            if (o.isLeaf) return writeVariant(r, e.leaves_[o.leaf].value);
+            std::vector<NodeEntryOut> entries;
+            e.forEachBelow(o.path, [&](std::string_view key, const Leaf& leaf) { entries.push_back({key, &leaf.value, {}}); });
+            writeNodeValues(r, entries);
+        });
+    }
+
+    static int getText(sd_bus_message* call, void* userdata, sd_bus_error* error)
+    {
+        return reply(call, userdata, error, true, [](BusItemExporter& e, const Object& o, sd_bus_message* r) {
+            if (o.isLeaf) {
+                const auto& leaf = e.leaves_[o.leaf];
+                return checked(sd_bus_message_append_basic(r, 's', formatText(leaf.value, leaf.format).c_str()), "append");
+            }
+            std::vector<NodeEntryOut> entries;
+            e.forEachBelow(o.path, [&](std::string_view key, const Leaf& leaf) {
+                entries.push_back({key, &leaf.value, formatText(leaf.value, leaf.format)});
+            });
+            writeNodeTexts(r, entries);
+        });
+    }
+
+    static int getItems(sd_bus_message* call, void* userdata, sd_bus_error* error)
+    {
+        return reply(call, userdata, error, true, [](BusItemExporter& e, const Object&, sd_bus_message* r) {
+            std::vector<ItemOut> items;
+            items.reserve(e.leaves_.size());
+            for (const auto& [path, object] : e.objects_)
+                if (object.isLeaf) {
+                    const auto& leaf = e.leaves_[object.leaf];
+                    items.push_back({&object.path, &leaf.value, formatText(leaf.value, leaf.format)});
+                }
+            writeItems(r, items);
+        });
+    }
+
+    static int setValue(sd_bus_message* call, void* userdata, sd_bus_error* error)
+    {
+        const auto& object = *static_cast<const Object*>(userdata);
+        Decoded requested;
+        try {
+            requested = readVariant(call);
+        } catch (const std::exception& e) {
+            return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, e.what());
+        }
+        return reply(call, userdata, error, false, [&](BusItemExporter& e, const Object&, sd_bus_message* r) {
+            const std::int32_t result = e.handleSetValue(object.leaf, requested);
+            checked(sd_bus_message_append_basic(r, 'i', &result), "append");
+        });
+    }
+
+private:
+    // Runs write(exporter, object, reply) and sends the reply; the before-read hook first when the
+    // answer can hold a Slow value (a client polling ordinary paths must not make us refresh every
+    // pack for each call).
+    template <typename Write>
+    static int reply(sd_bus_message* call, void* userdata, sd_bus_error* error, bool isRead, Write&& write)
+    {
+        const auto& object = *static_cast<const Object*>(userdata);
+        auto& exporter = *object.owner;
+        try {
+            if (isRead)
+                exporter.refreshSlow(!object.isLeaf || exporter.leaves_[object.leaf].signals == Signals::Slow);
+            sd_bus_message* raw = nullptr;
+            checked(sd_bus_message_new_method_return(call, &raw), "new reply");
+            MessagePtr r(raw);
+            write(exporter, object, r.get());
+            checked(sd_bus_send(nullptr, r.get(), nullptr), "send reply");
+            return 1;
+        } catch (const std::exception& e) {
+            spdlog::error("BusItem call on {} failed: {}", object.path, e.what());
+            return sd_bus_error_set(error, "com.victronenergy.BusItem.Error", e.what());
+        }
+    }
+};
+
+namespace {
+
+// One static vtable per kind of object, shared by every object of that kind (the userdata tells
+// them apart). Signals are listed for introspection: the dbus CLI and gui-v2 find members there.
+const sd_bus_vtable kLeafVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
+    SD_BUS_METHOD("GetText", "", "s", &BusItemExporter::Handlers::getText, 0),
+    SD_BUS_METHOD("SetValue", "v", "i", &BusItemExporter::Handlers::setValue, 0),
+    SD_BUS_SIGNAL("PropertiesChanged", "a{sv}", 0),
+    SD_BUS_VTABLE_END,
+};
+const sd_bus_vtable kNodeVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
+    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, 0),
+    SD_BUS_VTABLE_END,
+};
+const sd_bus_vtable kRootVtable[] = {
+    SD_BUS_VTABLE_START(0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
+    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, 0),
+    SD_BUS_METHOD("GetItems", "", "a{sa{sv}}", &BusItemExporter::Handlers::getItems, 0),
+    SD_BUS_SIGNAL("ItemsChanged", "a{sa{sv}}", 0),
+    SD_BUS_VTABLE_END,
+};
+
+}  // namespace
+
+void BusItemExporter::SlotUnref::operator()(sd_bus_slot* slot) const { sd_bus_slot_unref(slot); }
+
+void BusItemExporter::BusUnref::operator()(sd_bus* bus) const { sd_bus_unref(bus); }
+
 BusItemExporter::BusItemExporter(sdbus::IConnection& connection, Options options)
-    : connection_(connection), options_(options)
+    : bus_(referenceBus(connection)), options_(options)
 {
-    addNode("/");
+    addObject("/", false, 0);
 }
 
+// Each Object's registration ends with it (its Slot), before the bus reference (bus_ is declared first).
 BusItemExporter::~BusItemExporter() = default;
 
-template <typename F>
-auto BusItemExporter::read(const std::string& path, bool seesSlow, F&& f) -> decltype(f())
+BusItemExporter::Object& BusItemExporter::addObject(const std::string& path, bool isLeaf, Id leaf)
 {
-    return withErrorReply(path, [&] {
-        if (seesSlow && beforeRead_) beforeRead_();
-        return f();
-    });
-}
-
-void BusItemExporter::addNode(const std::string& path)
-{
-    auto object = sdbus::createObject(connection_, path);
-    object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return read(path, true, [&] { return nodeValue(path); });
-    });
-    object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, path] {
-        return read(path, true, [&] { return nodeText(path); });
-    });
-    if (path == "/") {
-        object->registerMethod("GetItems").onInterface(kBusItemInterface).implementedAs([this] {
-            return read("/", true, [&] {
-                ItemMap out;
-                for (const auto& leaf : leaves_)
-                    out.emplace(leaf.path, itemDict(leaf.value, formatText(leaf.value, leaf.format)));
-                return out;
-            });
-        });
-        object->registerSignal("ItemsChanged").onInterface(kBusItemInterface).withParameters<ItemMap>();
+    auto& object = objects_.emplace(path, Object{this, path, isLeaf, leaf, nullptr}).first->second;
+    const sd_bus_vtable* vtable = isLeaf ? kLeafVtable : path == "/" ? kRootVtable : kNodeVtable;
+    sd_bus_slot* slot = nullptr;
+    const int r = sd_bus_add_object_vtable(bus_.get(), &slot, path.c_str(), kBusItemInterface, vtable, &object);
+    if (r < 0) {
+        objects_.erase(path);
+        throw sdbus::Error("com.victronenergy.BusItem.Error", "cannot register " + path + ": " + std::strerror(-r));
     }
-    object->finishRegistration();
-    nodes_.emplace(path, std::move(object));
+    object.slot.reset(slot);
+    return object;
 }
 
 void BusItemExporter::addNodesAbove(const std::string& path)
 {
     for (auto slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
         const std::string node = path.substr(0, slash);
-        if (!nodes_.count(node)) addNode(node);
+        if (!objects_.count(node)) addObject(node, false, 0);
     }
+}
+
+bool BusItemExporter::has(const std::string& path) const
+{
+    const auto it = objects_.find(path);
+    return it != objects_.end() && it->second.isLeaf;
+}
+
+BusItemExporter::Id BusItemExporter::leafId(const std::string& path) const
+{
+    const auto it = objects_.find(path);
+    if (it == objects_.end() || !it->second.isLeaf) throw std::out_of_range("no BusItem leaf " + path);
+    return it->second.leaf;
 }
 
 BusItemExporter::Id BusItemExporter::add(const std::string& path, const Value& initial, PathFormat format,
                                          SetHandler onSet, Signals signals)
 {
-    if (const auto it = index_.find(path); it != index_.end()) return it->second;
+    if (const auto it = objects_.find(path); it != objects_.end()) {
+        if (!it->second.isLeaf) throw std::logic_error("BusItem path " + path + " is a node already");
+        return it->second.leaf;
+    }
     addNodesAbove(path);
     const Id id = leaves_.size();
     auto& leaf = leaves_.emplace_back();
-    leaf.path = path;
     leaf.format = format;
     leaf.value = coerce(initial, format).value_or(Invalid{});
     leaf.onSet = std::move(onSet);
     leaf.signals = signals;
-    index_.emplace(path, id);
-    registerLeaf(id);
+    try {
+        leaf.object = &addObject(path, true, id);
+    } catch (...) {
+        leaves_.pop_back();
+        throw;
+    }
     // A path added after start is news for consumers that already scanned us.
     if (signals == Signals::Both) {
         leaf.dirty = true;
@@ -105,35 +224,17 @@ BusItemExporter::Id BusItemExporter::add(const std::string& path, const Value& i
     return id;
 }
 
-void BusItemExporter::registerLeaf(Id id)
+void BusItemExporter::refreshSlow(bool seesSlow)
 {
-    const std::string& path = leaves_[id].path;
-    auto object = sdbus::createObject(connection_, path);
-    object->registerMethod("GetValue").onInterface(kBusItemInterface).implementedAs([this, id] {
-        const auto& leaf = leaves_[id];
-        return read(leaf.path, leaf.signals == Signals::Slow, [&] { return toVariant(leaf.value); });
-    });
-    object->registerMethod("GetText").onInterface(kBusItemInterface).implementedAs([this, id] {
-        const auto& leaf = leaves_[id];
-        return read(leaf.path, leaf.signals == Signals::Slow, [&] { return formatText(leaf.value, leaf.format); });
-    });
-    object->registerMethod("SetValue").onInterface(kBusItemInterface).implementedAs([this, id](const sdbus::Variant& v) {
-        return withErrorReply(leaves_[id].path, [&] { return handleSetValue(id, v); });
-    });
-    object->registerSignal("PropertiesChanged")
-        .onInterface(kBusItemInterface)
-        .withParameters<std::map<std::string, sdbus::Variant>>();
-    object->finishRegistration();
-    leaves_[id].object = std::move(object);
+    if (seesSlow && beforeRead_) beforeRead_();
 }
 
-std::int32_t BusItemExporter::handleSetValue(Id id, const sdbus::Variant& requested)
+std::int32_t BusItemExporter::handleSetValue(Id id, const Decoded& requested)
 {
     auto& leaf = leaves_[id];
-    const Decoded decoded = fromVariant(requested);
-    const auto coerced = decoded.typeOk ? coerce(decoded.value, leaf.format) : std::nullopt;
+    const auto coerced = requested.typeOk ? coerce(requested.value, leaf.format) : std::nullopt;
     if (!leaf.onSet || !coerced || !leaf.onSet(*coerced)) {
-        spdlog::debug("SetValue on {} refused", leaf.path);
+        spdlog::debug("SetValue on {} refused", leaf.object->path);
         return 1;
     }
     set(id, *coerced);
@@ -157,13 +258,19 @@ bool BusItemExporter::set(Id id, const Value& v)
 
 std::string BusItemExporter::text(const std::string& path) const
 {
-    const auto& leaf = leaves_[index_.at(path)];
+    const auto& leaf = leaves_[leafId(path)];
     return formatText(leaf.value, leaf.format);
 }
 
 void BusItemExporter::publish() { emitChanges(dirty_); }
 
 void BusItemExporter::publishSlow() { emitChanges(slowDirty_); }
+
+void BusItemExporter::emit(sd_bus_message* signal)
+{
+    const int r = sd_bus_send(bus_.get(), signal, nullptr);
+    if (r < 0) throw sdbus::Error("com.victronenergy.BusItem.Error", std::string("send signal: ") + std::strerror(-r));
+}
 
 void BusItemExporter::emitChanges(std::vector<Id>& pending)
 {
@@ -176,20 +283,23 @@ void BusItemExporter::emitChanges(std::vector<Id>& pending)
     for (const Id id : changed) {
         auto& leaf = leaves_[id];
         leaf.dirty = false;
-        out.push_back({&leaf.path, &leaf.value, formatText(leaf.value, leaf.format)});
+        out.push_back({&leaf.object->path, &leaf.value, formatText(leaf.value, leaf.format)});
     }
+    sd_bus_message* raw = nullptr;
     if (options_.itemsChanged) {
-        auto& root = *nodes_.at("/");
-        auto signal = root.createSignal(kBusItemInterface, "ItemsChanged");
-        writeItems(signal, out);
-        root.emitSignal(signal);
+        checked(sd_bus_message_new_signal(bus_.get(), &raw, "/", kBusItemInterface, "ItemsChanged"), "new signal");
+        MessagePtr signal(raw);
+        writeItems(signal.get(), out);
+        emit(signal.get());
     }
     if (options_.propertiesChanged)
-        for (std::size_t i = 0; i < changed.size(); ++i) {
-            auto& object = *leaves_[changed[i]].object;
-            auto signal = object.createSignal(kBusItemInterface, "PropertiesChanged");
-            writePropertiesChanged(signal, *out[i].value, out[i].text);
-            object.emitSignal(signal);
+        for (const auto& item : out) {
+            checked(sd_bus_message_new_signal(bus_.get(), &raw, item.path->c_str(), kBusItemInterface,
+                                              "PropertiesChanged"),
+                    "new signal");
+            MessagePtr signal(raw);
+            writePropertiesChanged(signal.get(), *item.value, item.text);
+            emit(signal.get());
         }
 }
 
@@ -197,25 +307,9 @@ template <typename F>
 void BusItemExporter::forEachBelow(const std::string& node, F&& f) const
 {
     const std::string prefix = subtreePrefix(node);
-    for (auto it = index_.lower_bound(prefix); it != index_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+    for (auto it = objects_.lower_bound(prefix); it != objects_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
          ++it)
-        f(relativeKey(node, it->first), leaves_[it->second]);
-}
-
-sdbus::Variant BusItemExporter::nodeValue(const std::string& node) const
-{
-    std::map<std::string, sdbus::Variant> out;
-    forEachBelow(node, [&](const std::string& key, const Leaf& leaf) { out.emplace(key, toVariant(leaf.value)); });
-    return sdbus::Variant(out);
-}
-
-sdbus::Variant BusItemExporter::nodeText(const std::string& node) const
-{
-    std::map<std::string, std::string> out;
-    forEachBelow(node, [&](const std::string& key, const Leaf& leaf) {
-        out.emplace(key, formatText(leaf.value, leaf.format));
-    });
-    return sdbus::Variant(out);
+        if (it->second.isLeaf) f(relativeKey(node, it->first), leaves_[it->second.leaf]);
 }
 
 }  // namespace bagg

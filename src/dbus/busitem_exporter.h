@@ -4,18 +4,25 @@
 // (GetValue, GetText over the leaves below, relative keys) and the root (GetItems, ItemsChanged).
 // Values are stored already rounded to the path's resolution, so a change below it is no change.
 // Add every path before requesting the bus name: consumers scan a service once, when it appears.
+// Each object is one sd-bus registration of a static vtable shared by all objects of its kind,
+// with the object as userdata: an sdbus-c++ object per leaf cost more than the rest of the
+// daemon's heap together (README, Performance).
 
 #include "packs/busitem_value.h"
 
 #include <sdbus-c++/IConnection.h>
-#include <sdbus-c++/IObject.h>
 
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+struct sd_bus;
+struct sd_bus_slot;
+struct sd_bus_message;
 
 namespace bagg {
 
@@ -46,13 +53,13 @@ public:
     // Adds a leaf (and any missing node objects above it). A path without a SetHandler refuses SetValue.
     Id add(const std::string& path, const Value& initial, PathFormat format, SetHandler onSet = {},
            Signals signals = Signals::Both);
-    bool has(const std::string& path) const { return index_.count(path) != 0; }
+    bool has(const std::string& path) const;
 
     // Stores v for a leaf added before; returns true when the published value changed.
     // A value that cannot be coerced to the path's format is stored as invalid.
     bool set(Id id, const Value& v);
-    bool set(const std::string& path, const Value& v) { return set(index_.at(path), v); }
-    const Value& value(const std::string& path) const { return leaves_[index_.at(path)].value; }
+    bool set(const std::string& path, const Value& v) { return set(leafId(path), v); }
+    const Value& value(const std::string& path) const { return leaves_[leafId(path)].value; }
     std::string text(const std::string& path) const;
 
     // Called before a Slow value is read on request (its leaf, a node, GetItems), to bring it up to date.
@@ -67,35 +74,51 @@ public:
     std::size_t pendingChanges() const { return dirty_.size(); }
 
 private:
-    struct Leaf {
+    struct SlotUnref {
+        void operator()(sd_bus_slot* slot) const;
+    };
+    using Slot = std::unique_ptr<sd_bus_slot, SlotUnref>;
+    struct BusUnref {
+        void operator()(sd_bus* bus) const;
+    };
+
+    // One registered object: a leaf (its Id) or a node. The userdata of its sd-bus registration,
+    // so it stays where it is (a std::map node) for as long as it is registered.
+    struct Object {
+        BusItemExporter* owner;
         std::string path;
+        bool isLeaf;
+        Id leaf;  // when isLeaf
+        Slot slot;
+    };
+    struct Leaf {
         Value value;
         PathFormat format;
         SetHandler onSet;
         Signals signals = Signals::Both;
         bool dirty = false;
-        std::unique_ptr<sdbus::IObject> object;
+        const Object* object = nullptr;
     };
+public:
+    class Handlers;  // the sd-bus method callbacks (busitem_exporter.cpp): named in its static vtables
 
+private:
+
+    Id leafId(const std::string& path) const;  // throws std::out_of_range for a path not added
+    Object& addObject(const std::string& path, bool isLeaf, Id leaf);
     void addNodesAbove(const std::string& path);
-    void addNode(const std::string& path);
-    void registerLeaf(Id id);
     void emitChanges(std::vector<Id>& changed);
-    std::int32_t handleSetValue(Id id, const sdbus::Variant& requested);
+    void emit(sd_bus_message* signal);
+    std::int32_t handleSetValue(Id id, const Decoded& requested);
+    // f(relative key, leaf) for every leaf below the node, in path order.
     template <typename F>
-    // Guarded; runs the before-read hook first when the answer can hold a Slow value (a client
-    // polling ordinary paths must not make us refresh every pack for each call).
-    auto read(const std::string& path, bool seesSlow, F&& f) -> decltype(f());
-    template <typename F>
-    void forEachBelow(const std::string& node, F&& f) const;  // f(relative key, leaf)
-    sdbus::Variant nodeValue(const std::string& path) const;
-    sdbus::Variant nodeText(const std::string& path) const;
+    void forEachBelow(const std::string& node, F&& f) const;
+    void refreshSlow(bool seesSlow);  // the before-read hook, when the answer can hold a Slow value
 
-    sdbus::IConnection& connection_;
+    std::unique_ptr<sd_bus, BusUnref> bus_;
     Options options_;
-    std::deque<Leaf> leaves_;             // by Id; a deque, so that adding a leaf moves none
-    std::map<std::string, Id> index_;     // ordered: the leaves below a node are one range
-    std::map<std::string, std::unique_ptr<sdbus::IObject>> nodes_;
+    std::deque<Leaf> leaves_;                             // by Id; a deque, so that adding one moves none
+    std::map<std::string, Object, std::less<>> objects_;  // leaves and nodes; ordered: a subtree is a range
     std::vector<Id> dirty_, slowDirty_;
     std::function<void()> beforeRead_;
 };

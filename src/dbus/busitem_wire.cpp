@@ -53,7 +53,7 @@ Decoded readBasic(sd_bus_message* m, char type)
 // One variant, positioned at it. Basic types are read; an empty `ai` is invalid; anything else is
 // skipped whole and flagged. The common types are tried first: entering a variant with the
 // right contents is one call, where peeking first costs as much again (README, Performance).
-Decoded readVariant(sd_bus_message* m)
+Decoded readAnyVariant(sd_bus_message* m)
 {
     for (const char* guess : {"d", "i"}) {
         const int r = sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, guess);
@@ -77,11 +77,12 @@ Decoded readVariant(sd_bus_message* m)
     }
     if (std::strcmp(contents, "ai") == 0) {
         check(sd_bus_message_enter_container(m, SD_BUS_TYPE_VARIANT, contents), "enter variant");
-        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "i"), "enter array");
-        const int empty = sd_bus_message_at_end(m, 0);
-        check(empty, "at end");
-        out.typeOk = empty > 0;  // invalid is the empty array; a filled one is not a BusItem value
-        check(sd_bus_message_exit_container(m), "exit array");
+        // Read whole (an array cannot be left before its end): invalid is the empty array, a
+        // filled one is not a BusItem value.
+        const void* items = nullptr;
+        std::size_t size = 0;
+        check(sd_bus_message_read_array(m, 'i', &items, &size), "read array");
+        out.typeOk = size == 0;
         check(sd_bus_message_exit_container(m), "exit variant");
         return out;
     }
@@ -114,7 +115,7 @@ bool readValueEntry(sd_bus_message* m, Decoded& out, Rest rest)
         const char* key = nullptr;
         check(sd_bus_message_read_basic(m, 's', &key), "read key");
         if (!found && std::strcmp(key, "Value") == 0) {
-            out = readVariant(m);
+            out = readAnyVariant(m);
             found = true;
             if (rest == Rest::Leave) return true;
         } else {
@@ -128,9 +129,9 @@ bool readValueEntry(sd_bus_message* m, Decoded& out, Rest rest)
 
 }  // namespace
 
-void visitItems(sdbus::Message& msg, const PathVisitor& visit)
+void visitItems(sdbus::Message& msg, const PathVisitor& visit, const PathFilter& wanted)
 {
-    visitItems(RawMessage::of(msg), visit);
+    visitItems(RawMessage::of(msg), visit, wanted);
 }
 
 std::vector<PathValue> decodeItems(sdbus::Message& msg)
@@ -140,27 +141,33 @@ std::vector<PathValue> decodeItems(sdbus::Message& msg)
     return out;
 }
 
-void visitItems(sd_bus_message* m, const PathVisitor& visit)
+void visitItems(sd_bus_message* m, const PathVisitor& visit, const PathFilter& wanted)
 {
     enterTop(m, SD_BUS_TYPE_ARRAY, "{sa{sv}}");
     int r;
     while ((r = sd_bus_message_enter_container(m, SD_BUS_TYPE_DICT_ENTRY, "sa{sv}")) > 0) {
         const char* path = nullptr;
         check(sd_bus_message_read_basic(m, 's', &path), "read path");
-        check(sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "enter item");
-        Decoded value;
-        const bool found = readValueEntry(m, value, Rest::Read);
-        check(sd_bus_message_exit_container(m), "exit item");
+        if (wanted && !wanted(path)) {
+            check(sd_bus_message_skip(m, "a{sv}"), "skip item");
+        } else {
+            check(sd_bus_message_enter_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "enter item");
+            Decoded value;
+            const bool found = readValueEntry(m, value, Rest::Read);
+            check(sd_bus_message_exit_container(m), "exit item");
+            if (found) visit(path, value);
+        }
         check(sd_bus_message_exit_container(m), "exit entry");
-        if (found) visit(path, value);
     }
     check(r, "enter entry");
     check(sd_bus_message_exit_container(m), "exit items");
 }
 
+Decoded readVariant(sd_bus_message* m) { return readAnyVariant(m); }
+
 // sd_bus_message_append() parses a format string on every call: the basic calls below cost about
 // a third of it (README, Performance), and this runs for every published value.
-void appendVariant(sd_bus_message* m, const Value& v)
+void writeVariant(sd_bus_message* m, const Value& v)
 {
     if (const auto* d = std::get_if<double>(&v)) {
         check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "d"), "open variant");
@@ -181,18 +188,22 @@ void appendVariant(sd_bus_message* m, const Value& v)
     check(sd_bus_message_close_container(m), "close variant");
 }
 
-void appendEntry(sd_bus_message* m, const char* key, const Value& v)
+namespace {
+
+// A string key for a{s?}: sd-bus wants it NUL-terminated, a relative key is a view into a path
+// that ends where the path ends, so it is.
+void appendKey(sd_bus_message* m, std::string_view key)
 {
-    check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "open entry");
-    check(sd_bus_message_append_basic(m, 's', key), "append");
-    appendVariant(m, v);
-    check(sd_bus_message_close_container(m), "close entry");
+    check(sd_bus_message_append_basic(m, 's', key.data()), "append");
 }
 
 void appendItem(sd_bus_message* m, const Value& v, const std::string& text)
 {
     check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "open item");
-    appendEntry(m, "Value", v);
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "open entry");
+    check(sd_bus_message_append_basic(m, 's', "Value"), "append");
+    writeVariant(m, v);
+    check(sd_bus_message_close_container(m), "close entry");
     check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "open entry");
     check(sd_bus_message_append_basic(m, 's', "Text"), "append");
     check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "s"), "open variant");
@@ -202,9 +213,10 @@ void appendItem(sd_bus_message* m, const Value& v, const std::string& text)
     check(sd_bus_message_close_container(m), "close item");
 }
 
-void writeItems(sdbus::Message& msg, const std::vector<ItemOut>& items)
+}  // namespace
+
+void writeItems(sd_bus_message* m, const std::vector<ItemOut>& items)
 {
-    sd_bus_message* m = RawMessage::of(msg);
     check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sa{sv}}"), "open items");
     for (const auto& item : items) {
         check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sa{sv}"), "open entry");
@@ -215,9 +227,37 @@ void writeItems(sdbus::Message& msg, const std::vector<ItemOut>& items)
     check(sd_bus_message_close_container(m), "close items");
 }
 
-void writePropertiesChanged(sdbus::Message& msg, const Value& value, const std::string& text)
+void writePropertiesChanged(sd_bus_message* m, const Value& value, const std::string& text)
 {
-    appendItem(RawMessage::of(msg), value, text);
+    appendItem(m, value, text);
+}
+
+void writeNodeValues(sd_bus_message* m, const std::vector<NodeEntryOut>& entries)
+{
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "a{sv}"), "open variant");
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "open array");
+    for (const auto& e : entries) {
+        check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "open entry");
+        appendKey(m, e.key);
+        writeVariant(m, *e.value);
+        check(sd_bus_message_close_container(m), "close entry");
+    }
+    check(sd_bus_message_close_container(m), "close array");
+    check(sd_bus_message_close_container(m), "close variant");
+}
+
+void writeNodeTexts(sd_bus_message* m, const std::vector<NodeEntryOut>& entries)
+{
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "a{ss}"), "open variant");
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{ss}"), "open array");
+    for (const auto& e : entries) {
+        check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "ss"), "open entry");
+        appendKey(m, e.key);
+        check(sd_bus_message_append_basic(m, 's', e.text.c_str()), "append");
+        check(sd_bus_message_close_container(m), "close entry");
+    }
+    check(sd_bus_message_close_container(m), "close array");
+    check(sd_bus_message_close_container(m), "close variant");
 }
 
 bool readPropertiesChanged(sdbus::Message& msg, Decoded& out)

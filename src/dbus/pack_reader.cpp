@@ -97,10 +97,14 @@ void PackReader::onSignal(sdbus::Message& msg)
     bool changed = false;
     try {
         if (member == "PropertiesChanged") {
+            // The object path first: a signal on a path we do not use is not read at all.
+            if (!PackValues::reads(path)) return;
             Decoded value;
             if (readPropertiesChanged(msg, value)) applyOne(path, value, changed);
         } else if (member == "ItemsChanged" && path == "/") {
-            visitItems(msg, [&](std::string_view itemPath, const Decoded& value) { applyOne(itemPath, value, changed); });
+            visitItems(
+                msg, [&](std::string_view itemPath, const Decoded& value) { applyOne(itemPath, value, changed); },
+                &PackValues::reads);
         }
     } catch (const sdbus::Error& e) {
         // A signal of the wrong shape: nothing in it is trusted, the fields it would set keep their state.
@@ -159,10 +163,13 @@ void PackReader::requestItems()
         [this](sdbus::MethodReply& reply) {
             std::size_t paths = 0;
             bool changed = false;
-            visitItems(reply, [&](std::string_view path, const Decoded& value) {
-                applyOne(path, value, changed);
-                ++paths;
-            });
+            visitItems(
+                reply,
+                [&](std::string_view path, const Decoded& value) {
+                    applyOne(path, value, changed);
+                    ++paths;
+                },
+                &PackValues::reads);
             return paths;
         },
         [this] { requestRootValue(); });

@@ -1,5 +1,7 @@
 #include "coalescing_event.h"
 
+#include <systemd/sd-event.h>
+
 namespace bagg {
 
 CoalescingEvent::CoalescingEvent(EventLoop& loop, std::chrono::microseconds interval, std::function<void()> callback)
@@ -9,18 +11,26 @@ CoalescingEvent::CoalescingEvent(EventLoop& loop, std::chrono::microseconds inte
       timer_(loop, [this] { run(); }),
       idle_(loop, [this] { run(); })
 {
+    // A deadline that has passed runs before the next batch of messages is read from the bus.
+    timer_.setPriority(SD_EVENT_PRIORITY_IMPORTANT);
 }
 
 void CoalescingEvent::trigger()
 {
     if (timer_.pending()) return;
     const auto now = loop_.now();
-    if (lastRun_ == std::chrono::microseconds::min() || now >= lastRun_ + interval_) idle_.trigger();
-    else timer_.scheduleAt(lastRun_ + interval_);
+    if (lastRun_ == std::chrono::microseconds::min() || now >= lastRun_ + interval_) {
+        idle_.trigger();
+        timer_.scheduleAt(now + interval_);
+    } else {
+        timer_.scheduleAt(lastRun_ + interval_);
+    }
 }
 
 void CoalescingEvent::run()
 {
+    idle_.cancel();
+    timer_.cancel();
     lastRun_ = loop_.now();
     callback_();
 }

@@ -77,6 +77,11 @@ TimerEvent::TimerEvent(EventLoop& loop, std::function<void()> callback) : loop_(
     sd_event_source_set_enabled(s, SD_EVENT_OFF);
 }
 
+void TimerEvent::setPriority(std::int64_t priority)
+{
+    sd_event_source_set_priority(source_.get(), priority);
+}
+
 void TimerEvent::schedule(std::chrono::microseconds delay)
 {
     scheduleAt(loop_.now() + delay);
@@ -120,6 +125,11 @@ DeferEvent::DeferEvent(EventLoop& loop, std::function<void()> callback) : callba
 void DeferEvent::trigger()
 {
     sd_event_source_set_enabled(source_.get(), SD_EVENT_ONESHOT);
+}
+
+void DeferEvent::cancel()
+{
+    sd_event_source_set_enabled(source_.get(), SD_EVENT_OFF);
 }
 
 int DeferEvent::dispatch(sd_event_source*, void* self)

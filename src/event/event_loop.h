@@ -49,6 +49,9 @@ public:
     void scheduleAt(std::chrono::microseconds monotonicTime);
     void cancel();
     bool pending() const;
+    // Before sources of a higher (numerically larger) priority that are due in the same iteration;
+    // default 0, as io sources. A deadline set below 0 runs before the next batch read from the bus.
+    void setPriority(std::int64_t priority);
 
 private:
     static int dispatch(sd_event_source*, uint64_t, void* self);
@@ -65,6 +68,7 @@ public:
     DeferEvent(const DeferEvent&) = delete;  // registers `this` with sd-event: never copied nor moved
     DeferEvent& operator=(const DeferEvent&) = delete;
     void trigger();
+    void cancel();
 
 private:
     static int dispatch(sd_event_source*, void* self);

@@ -6,6 +6,7 @@
 #include "bagg/core/pack_snapshot.h"
 #include "bagg/config/config.h"
 #include "bagg/core/plausibility.h"
+#include "battery_paths.h"
 #include "busitem_value.h"
 
 #include <optional>
@@ -32,6 +33,10 @@ public:
     explicit PackValues(std::string service, const std::vector<PackOverride>* overrides = nullptr);
 
     ApplyOutcome apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
+    // Whether apply() uses a value on this path (the battery path table): readers skip the others
+    // unread. Most of what a BMS driver such as dbus-serialbattery publishes (every cell's voltage,
+    // balancing flags, history) is not.
+    static bool reads(std::string_view path) { return findPackPath(path) != nullptr; }
 
     const std::string& service() const { return snapshot_.service; }
     const std::string& customName() const { return customName_; }

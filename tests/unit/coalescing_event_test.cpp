@@ -1,0 +1,90 @@
+// CoalescingEvent on a real sd-event loop: a burst of triggers is one run, a trigger after a quiet
+// spell runs once the loop is idle, and a trigger never waits longer than the interval, even while
+// the loop never becomes idle (a bus that keeps delivering other packs' signals).
+
+#include "event/coalescing_event.h"
+#include "event/event_loop.h"
+
+#include <gtest/gtest.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <vector>
+
+namespace bagg {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(CoalescingEvent, ABurstOfTriggersIsOneRunOnceTheLoopIsIdle)
+{
+    EventLoop loop;
+    int runs = 0;
+    CoalescingEvent event(loop, 50ms, [&] { ++runs; });
+    TimerEvent start(loop, [&] {
+        for (int i = 0; i < 25; ++i) event.trigger();
+    });
+    TimerEvent stop(loop, [&] { loop.exit(0); });
+    start.schedule(1ms);
+    stop.schedule(20ms);
+    loop.run();
+    EXPECT_EQ(runs, 1) << "25 triggers in one turn of the loop, well within the interval";
+}
+
+TEST(CoalescingEvent, RunsWithinTheIntervalWhileTheLoopIsNeverIdle)
+{
+    EventLoop loop;
+    // A pipe that always has data and is never drained: its io source is due on every iteration,
+    // so an idle-priority source never runs, like a bus that keeps delivering signals.
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    ASSERT_EQ(write(fds[1], "x", 1), 1);
+    long busyTurns = 0;
+    IoEvent busy(loop, fds[0], EPOLLIN, [&](std::uint32_t) {
+        ++busyTurns;
+        const auto until = std::chrono::steady_clock::now() + 100us;  // a batch of messages read
+        while (std::chrono::steady_clock::now() < until) {
+        }
+    });
+    std::chrono::microseconds triggeredAt{}, ranAt{};
+    CoalescingEvent event(loop, 2ms, [&] {
+        ranAt = loop.now();
+        loop.exit(0);
+    });
+    TimerEvent start(loop, [&] {
+        triggeredAt = loop.now();
+        event.trigger();
+    });
+    TimerEvent giveUp(loop, [&] { loop.exit(1); });
+    start.schedule(5ms);
+    giveUp.schedule(2s);
+    EXPECT_EQ(loop.run(), 0) << "the run never came while the loop was busy";
+    EXPECT_GT(busyTurns, 10);
+    // The deadline (2 ms) plus the batch in hand when it passed; generous for a loaded machine.
+    EXPECT_LT(ranAt - triggeredAt, 50ms);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+TEST(CoalescingEvent, TriggersSoonAfterARunWaitForTheIntervalAndRunTogether)
+{
+    EventLoop loop;
+    std::vector<std::chrono::microseconds> runs;
+    CoalescingEvent event(loop, 30ms, [&] { runs.push_back(loop.now()); });
+    int ticks = 0;
+    TimerEvent tick(loop, [&] {
+        event.trigger();
+        if (++ticks < 20) tick.schedule(2ms);  // 20 triggers over ~40 ms
+    });
+    TimerEvent stop(loop, [&] { loop.exit(0); });
+    tick.schedule(1ms);
+    stop.schedule(150ms);
+    loop.run();
+    ASSERT_GE(runs.size(), 2u);
+    EXPECT_LE(runs.size(), 3u) << "at most one run per interval";
+    for (std::size_t i = 1; i < runs.size(); ++i) EXPECT_GE(runs[i] - runs[i - 1], 30ms);
+}
+
+}  // namespace
+}  // namespace bagg
