@@ -168,6 +168,27 @@ TEST_F(Faults, GarbageValuesAreIgnoredLoggedOnceAndCounted)
     EXPECT_EQ(count("unreadable PropertiesChanged on /Soc"), 1u) << log;
 }
 
+// A value of the wrong shape spoils only itself: the rest of its ItemsChanged is read. Paths the
+// aggregate does not use (a dbus-serialbattery driver's cell voltages) are not read at all, so
+// whatever they hold is neither counted nor logged.
+TEST_F(Faults, OneBadItemSpoilsNothingElseAndUnusedPathsAreNotRead)
+{
+    startDaemon(kFixedInstance);
+    FakePack fake(client_, "com.victronenergy.battery.fake", goodPack(60));
+    ASSERT_TRUE(waitAggregate("/Soc", num(60.0)));
+    fake.itemsChanged({{"/Info/MaxChargeCurrent", item(sdbus::Variant(std::vector<std::int32_t>{1, 2}))},
+                       {"/Soc", item(sdbus::Variant(62.0))},
+                       {"/Voltages/Cell1", item(sdbus::Variant(sdbus::Struct<int, int>(1, 2)))}});
+    EXPECT_TRUE(waitAggregate("/Soc", num(62.0))) << "the items after a bad one are read";
+    fake.rawSignal("/Voltages/Cell2", "PropertiesChanged", [](sdbus::Signal& s) { s << 42.0; });
+    fake.propertiesChanged("/Soc", sdbus::Variant(63.0));
+    ASSERT_TRUE(waitAggregate("/Soc", num(63.0)));
+    EXPECT_EQ(aggregateValue("/Batteries/0/RejectedValues"), integer(1)) << "only the filled array";
+    const std::string log = processes_.back().second->log();
+    EXPECT_NE(log.find("on /Info/MaxChargeCurrent"), std::string::npos) << log;
+    EXPECT_EQ(log.find("Cell"), std::string::npos) << log;
+}
+
 TEST_F(Faults, BusDaemonDeathMakesTheDaemonExitNonZeroQuickly)
 {
     auto& daemon = startDaemon();
