@@ -6,6 +6,10 @@
 //   bagg-bench-probe --seconds 60 --interval-ms 100
 // Prints key=value lines: samples, latency_p50_ms, latency_p99_ms, latency_max_ms, in_per_s,
 // out_per_s, other_per_s.
+//   bagg-bench-probe --count
+// Only counts (no pack of its own, nothing sent), from the moment it prints "ready" (its match is
+// on the bus) until SIGTERM; then prints in=, out=, other= (signals, not rates). The bench's live
+// profile divides the instructions of its window by `in`.
 
 #include "dbus/bus_dispatcher.h"
 #include "dbus/venus_names.h"
@@ -18,6 +22,8 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cmath>
 #include <chrono>
 #include <cstdlib>
@@ -46,10 +52,12 @@ int main(int argc, char** argv)
 {
     double seconds = 60;
     int intervalMs = 100;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool countOnly = false;
+    for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--seconds") seconds = std::atof(argv[i + 1]);
-        else if (a == "--interval-ms") intervalMs = std::atoi(argv[i + 1]);
+        if (a == "--count") countOnly = true;
+        else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
+        else if (a == "--interval-ms" && i + 1 < argc) intervalMs = std::atoi(argv[++i]);
     }
     bagg::EventLoop loop;
     auto packBus = sdbus::createSystemBusConnection();
@@ -79,14 +87,16 @@ int main(int argc, char** argv)
     add(bagg::batteryPath(bagg::Quantity::DischargeCurrentLimit), 100.0);
     add(bagg::batteryPath(bagg::PackMeta::ProductName), std::string("bench probe"));
     const std::string socPath(bagg::quantityPath(bagg::Quantity::Soc));
-    probe.publish();
-    packBus->requestName("com.victronenergy.battery.zprobe");
+    if (!countOnly) {
+        probe.publish();
+        packBus->requestName("com.victronenergy.battery.zprobe");
+    }
 
     Counts counts;
     std::vector<double> latencies;
     double pending = -1;
     Clock::time_point sentAt;
-    bool measuring = false;
+    bool measuring = countOnly;
     auto match = watchBus->addMatch(std::string("type='signal',interface='") + bagg::kBusItemInterface + "'", [&](sdbus::Message& msg) {
         const std::string sender = msg.getSender();
         if (sender == aggregate) {
@@ -101,6 +111,16 @@ int main(int argc, char** argv)
             ++(packs.count(sender) ? counts.in : counts.other);
         }
     });
+
+    if (countOnly) {
+        bagg::SignalEvent term(loop, SIGTERM, [&] { loop.exit(0); });
+        bagg::SignalEvent intr(loop, SIGINT, [&] { loop.exit(0); });
+        std::printf("ready\n");
+        std::fflush(stdout);
+        const int code = loop.run();
+        fmt::print("in={}\nout={}\nother={}\n", counts.in, counts.out, counts.other);
+        return code;
+    }
 
     int step = 0;
     bagg::TimerEvent tick(loop, [&] {

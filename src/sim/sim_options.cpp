@@ -54,6 +54,7 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
             else if (a == "--dcl") o.dcl = toDouble(value(), a);
             else if (a == "--cvl") o.cvl = toDouble(value(), a);
             else if (a == "--churn") o.churn = static_cast<int>(toDouble(value(), a));
+            else if (a == "--cells") o.cells = static_cast<int>(toDouble(value(), a));
             else if (a == "--monitor") o.monitor = true;
             else if (a == "--monitor-soc") o.monitorSoc = toDouble(value(), a);
             else if (a == "--background-rate") o.backgroundRate = static_cast<int>(toDouble(value(), a));
@@ -64,6 +65,7 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
         }
         if (o.packs < 1 || o.packs > 999) throw std::invalid_argument("--packs must be 1 to 999");
         if (!(o.monitorSoc >= 0.0 && o.monitorSoc <= 100.0)) throw std::invalid_argument("--monitor-soc must be 0 to 100");
+        if (o.cells < 0 || o.cells > 64) throw std::invalid_argument("--cells must be 0 to 64");
         if (o.periodMs < 10) throw std::invalid_argument("--period-ms must be at least 10");
         if (!(o.speed > 0.0 && o.speed <= 10000.0)) throw std::invalid_argument("--speed must be above 0 and at most 10000");
         if (o.bankFile && !o.periodGiven) o.periodMs = 200;
@@ -77,7 +79,7 @@ std::string simUsage()
 {
     return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
            "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
-           "                   [--churn K] [--background-rate R] [--monitor [--monitor-soc 50]]\n"
+           "                   [--churn K] [--cells K] [--background-rate R] [--monitor [--monitor-soc 50]]\n"
            "       battery-sim --bank SCENARIO.json [--speed N] [--period-ms 200] [--publish per-path|batched]\n"
            "                   [--dvcc-service NAME] [--bus ADDRESS]\n"
            "\n"
@@ -88,7 +90,10 @@ std::string simUsage()
            "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back,\n"
            "/Pack/<k>/Frozen SetValue 1|0 makes it hang (name kept, nothing answered) or recover.\n"
            "Benchmark load: --churn K changes K more paths per pack every period, as a busy serial BMS\n"
-           "driver does; --background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n"
+           "driver does; --cells K makes each pack (--packs) also publish K cell voltages /Voltages/Cell1..K (volts,\n"
+           "3 decimals, text \"3.301V\", as dbus-serialbattery does; paths the aggregator does not use), each\n"
+           "moved every period, so that per-path publishing sends one PropertiesChanged per cell and period;\n"
+           "--background-rate R adds com.victronenergy.vebus.sim sending R signals a second.\n"
            "--monitor adds a SmartShunt-like battery monitor com.victronenergy.battery.simshunt (no limits):\n"
            "the packs' summed current, its own SOC from --monitor-soc; /Monitor/Present and /Monitor/Frozen\n"
            "on net.bagg.batterysim control it like a pack.\n"

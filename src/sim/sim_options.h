@@ -17,6 +17,7 @@ struct SimOptions {
     double capacityAh = 100.0;
     double ccl = 50.0, dcl = 100.0, cvl = 56.8;
     int churn = 0;             // --churn K: K more paths per pack change every period (load for the benchmark)
+    int cells = 0;             // --cells K: each pack also publishes /Voltages/Cell1..K, all moved every period
     bool monitor = false;      // --monitor: a SmartShunt-like battery monitor on the bank (sim_monitor.h)
     double monitorSoc = 50.0;  // --monitor-soc: its SOC to start with
     int backgroundRate = 0;    // --background-rate R: a non-battery service sending R signals a second

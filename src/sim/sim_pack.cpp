@@ -84,6 +84,11 @@ SimPack::SimPack(EventLoop& loop, const SimOptions& options, int number)
     quantity(Quantity::AllowToBalance, 1);
     quantity(Quantity::Balancing, 0);
     for (std::size_t a = 0; a < kAlarmCount; ++a) add(batteryPath(static_cast<Alarm>(a)), std::int64_t{0});
+    // Per-cell voltages as dbus-serialbattery publishes them ("3.301V"); the aggregator uses none.
+    for (int c = 1; c <= options.cells; ++c) {
+        cellPaths_.push_back(fmt::format("/Voltages/Cell{}", c));
+        driver_.add(cellPaths_.back(), cellV + 0.001 * (c % 5 - 2), PathFormat::number(3, "V"));
+    }
     driver_.exporter().publish();
     driver_.setPresent(true);
 }
@@ -115,8 +120,25 @@ void SimPack::churn()
         case Quantity::Soc: exporter.set(path, number(q) + (up ? 0.1 : -0.1)); break;
         case Quantity::MinCellVoltage:
         case Quantity::MaxCellVoltage: exporter.set(path, number(q) + (up ? 0.002 : -0.002)); break;
-        default: exporter.set(path, number(q) + (up ? 0.5 : -0.5)); break;
+        default: {
+            // Half a unit is more than the resolution of 1 decimal or more; whole units (the
+            // power, in W) need a whole step, or 1 -> 0.5 rounds back to 1 and nothing changes.
+            const double step = simFormat(row).decimals == 0 ? 1.0 : 0.5;
+            exporter.set(path, number(q) + (up ? step : -step));
+            break;
         }
+        }
+    }
+}
+
+// Each cell by 2 mV (the resolution is 1 mV), up and down on alternate periods, neighbours in
+// opposite directions: every cell is one published change per period.
+void SimPack::moveCells()
+{
+    const bool up = churnStep_ % 2 == 0;
+    for (std::size_t c = 0; c < cellPaths_.size(); ++c) {
+        const double v = asNumber(driver_.exporter().value(cellPaths_[c])).value_or(3.3);
+        driver_.set(cellPaths_[c], v + ((c % 2 == 0) == up ? 0.002 : -0.002));
     }
 }
 
@@ -152,6 +174,7 @@ void SimPack::tick(double dt)
         drift(Quantity::Temperature, 25.0 + 2.0 * std::sin(time_ / 300.0 + number_));
     }
     churn();
+    moveCells();
     driver_.exporter().publish();
 }
 

@@ -9,6 +9,7 @@
 #include "event/event_loop.h"
 
 #include <string>
+#include <vector>
 
 namespace bagg::sim {
 
@@ -21,18 +22,21 @@ public:
     SimDriver& driver() { return driver_; }
     double current() const { return number(Quantity::Current); }  // A, as last published (or set)
     double voltage() const { return number(Quantity::Voltage); }  // V
-    // Advances the simulation by dt seconds (drift unless --no-drift, --churn paths) and publishes.
+    // Advances the simulation by dt seconds (drift unless --no-drift, --churn paths, --cells) and publishes.
     void tick(double dtSeconds);
 
 private:
     double number(Quantity q) const;
     void drift(Quantity q, double value);  // unless the path was set through SetValue
     void churn();
+    void moveCells();  // --cells: each /Voltages/Cell<i> by more than its resolution
+
 
     const SimOptions& options_;
     int number_;
     double time_ = 0.0;
     long churnStep_ = 0;
+    std::vector<std::string> cellPaths_;  // /Voltages/Cell1..K (--cells)
     SimDriver driver_;
 };
 
