@@ -84,15 +84,17 @@ const HealthAssessment& BatteryBank::assess(Instant now)
         observed.emplace(service, PackObservation{&valuesOf(service, *reader), reader->ready(), !reader->unresponsive()});
     }
 
-    std::map<std::string, std::pair<PackHealth, std::optional<PackPresence>>> before;
-    for (const auto& p : assessment_.packs) before[p.service + "\n" + p.label] = {p.health, p.presence};
-
+    const std::vector<PackVerdict> before = std::move(assessment_.packs);
     assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_, memory_, now);
 
-    // Log what changed: a pack's health or how it counts.
-    for (const auto& p : assessment_.packs) {
-        const auto was = before.find(p.service + "\n" + p.label);
-        if (was != before.end() && was->second == std::make_pair(p.health, p.presence)) continue;
+    // Log what changed: a pack's health or how it counts. Packs keep their order (by service),
+    // so the same index is nearly always the same pack.
+    for (std::size_t i = 0; i < assessment_.packs.size(); ++i) {
+        const auto& p = assessment_.packs[i];
+        const auto same = [&p](const PackVerdict& b) { return b.service == p.service && b.label == p.label; };
+        const auto was = i < before.size() && same(before[i]) ? before.begin() + static_cast<std::ptrdiff_t>(i)
+                                                              : std::find_if(before.begin(), before.end(), same);
+        if (was != before.end() && was->health == p.health && was->presence == p.presence) continue;
         if (p.health == PackHealth::Connecting && !p.presence) continue;
         const std::string where = p.service.empty() ? "remembered" : p.service;
         if (p.role != PackRole::Pack)

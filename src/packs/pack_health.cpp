@@ -153,10 +153,15 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         std::string identity = readNow ? identityOf(*obs->values) : !r.identity.empty() ? r.identity : "service:" + service;
         const bool known = isKnown(m, identity) || isKnown(m, "service:" + service);
         if (readNow) {
-            const RoleDecision role = classifyRole(roleIdentity(*obs->values), obs->values->snapshot(), config.roles,
-                                                   r.wasPack || known);
-            r.role = role.role;
-            r.roleReason = role.why;
+            HealthMemory::Record::RoleInputs inputs{roleIdentity(*obs->values),
+                                                    publishesBmsData(obs->values->snapshot()), r.wasPack || known};
+            if (!(r.roleInputs && *r.roleInputs == inputs)) {
+                const RoleDecision role =
+                    classifyRole(inputs.identity, obs->values->snapshot(), config.roles, inputs.wasPack);
+                r.role = role.role;
+                r.roleReason = role.why;
+                r.roleInputs = std::move(inputs);
+            }
         }
         if (r.health == PackHealth::Connecting) anyConnecting = true;
 

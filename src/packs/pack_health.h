@@ -98,6 +98,18 @@ struct HealthMemory {
         PackHealth health = PackHealth::Connecting;
         PackRole role = PackRole::Pack;
         std::string roleReason;
+        // What the role was decided on (classifyRole is pure): decided again only when that
+        // changes, not for every measurement a BMS sends.
+        struct RoleInputs {
+            PackIdentity identity;
+            bool bmsData = false;
+            bool wasPack = false;
+            bool operator==(const RoleInputs& o) const
+            {
+                return identity == o.identity && bmsData == o.bmsData && wasPack == o.wasPack;
+            }
+        };
+        std::optional<RoleInputs> roleInputs;
         bool wasPack = false;                        // counted as a pack once: stays one
         std::optional<PackSnapshot> lastOnline;      // its values at its last online moment: what is held
         std::string identity;                        // of its last online moment

@@ -38,6 +38,8 @@ bool anyMatches(const std::vector<std::string>& selectors, const PackIdentity& i
 // range (0xA380-0xA38F). VE.Can monitors (Lynx Shunt) are recognised by name.
 bool monitorProductId(int id) { return (id >= 0x0203 && id <= 0x0205) || (id >= 0xA380 && id <= 0xA38F); }
 
+}  // namespace
+
 // BMS data: limits or cells. A shunt measures neither; a BMS whose driver has not published its
 // limits yet (they are invalid for a moment at start) still shows its cells.
 bool publishesBmsData(const PackSnapshot& v)
@@ -47,8 +49,6 @@ bool publishesBmsData(const PackSnapshot& v)
         if (v.get(q)) return true;
     return false;
 }
-
-}  // namespace
 
 std::string_view roleName(PackRole role)
 {

@@ -28,6 +28,12 @@ struct PackIdentity {
     std::string productName;  // "SmartShunt 500A/50mV"
     std::string serial;
     std::optional<int> productId;
+    bool operator==(const PackIdentity& o) const
+    {
+        return service == o.service && customName == o.customName && productName == o.productName &&
+               serial == o.serial && productId == o.productId;
+    }
+    bool operator!=(const PackIdentity& o) const { return !(*this == o); }
 };
 
 struct RoleDecision {
@@ -44,7 +50,12 @@ struct RoleDecision {
 //     a monitor.
 // `wasPack`: the service has counted as a pack before (or is a remembered pack): a pack whose
 // driver has not published its limits yet, or lost them for a moment, stays a pack.
+// A pure function of (identity, publishesBmsData(values), roles, wasPack): callers may keep a
+// decision for as long as those are the same.
 RoleDecision classifyRole(const PackIdentity& identity, const PackSnapshot& values, const RolesConfig& roles,
                           bool wasPack);
+
+// BMS data: limits or cells (what tells a pack from a shunt in step 4 above).
+bool publishesBmsData(const PackSnapshot& values);
 
 }  // namespace bagg

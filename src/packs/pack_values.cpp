@@ -34,10 +34,10 @@ ChargePhase chargePhaseOf(std::string_view mode)
 PackValues::PackValues(std::string service, const std::vector<PackOverride>* overrides) : overrides_(overrides)
 {
     snapshot_.service = std::move(service);
-    snapshot_.label = label();
+    snapshot_.label = makeLabel();
 }
 
-std::string PackValues::label() const
+std::string PackValues::makeLabel() const
 {
     if (!customName_.empty()) return customName_;
     const auto& service = snapshot_.service;
@@ -167,7 +167,7 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
         default: field = &serial_; break;
         }
         auto out = store(*field, text);
-        snapshot_.label = label();
+        snapshot_.label = makeLabel();
         snapshot_.chargePhase = chargePhaseOf(chargeMode_);
         return out;
     }

@@ -46,7 +46,7 @@ public:
     const std::optional<int>& productId() const { return productId_; }
     const std::optional<int>& deviceInstance() const { return deviceInstance_; }
     // CustomName, else "ProductName (suffix)", else the service suffix ("ttyUSB0").
-    std::string label() const;
+    const std::string& label() const { return snapshot_.label; }  // CustomName, else "ProductName (suffix)"
     // The values as the core needs them, labelled, with the pack's override applied; their presence
     // is the health policy's to set.
     const PackSnapshot& snapshot() const { return override_ ? effective_ : snapshot_; }
@@ -62,6 +62,7 @@ public:
     bool noteUnreadable(const std::string& path);
 
 private:
+    std::string makeLabel() const;
     ApplyOutcome applyRaw(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
     ApplyOutcome reject(std::string_view path, std::string reason);
     void refreshOverride(std::string_view changedPath);
