@@ -9,9 +9,15 @@ set(CMAKE_LIBRARY_ARCHITECTURE ${BAGG_TRIPLET})
 # try_compile projects read the toolchain again with a fresh cache: hand the sysroot on to them.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES BAGG_SYSROOT)
 set(BAGG_SYSROOT "" CACHE PATH "Unpacked ${BAGG_TRIPLET} Debian packages")
+# Whole-project try_compiles (check_ipo_supported, BAGG_LTO) get no platform variables: they find
+# the sysroot in the environment of this cmake process, which the toolchain sets below.
+if(NOT BAGG_SYSROOT AND DEFINED ENV{BAGG_TOOLCHAIN_SYSROOT})
+    set(BAGG_SYSROOT "$ENV{BAGG_TOOLCHAIN_SYSROOT}")
+endif()
 if(NOT BAGG_SYSROOT)
     message(FATAL_ERROR "set -DBAGG_SYSROOT to the unpacked target packages (scripts/build-bundle does)")
 endif()
+set(ENV{BAGG_TOOLCHAIN_SYSROOT} "${BAGG_SYSROOT}")
 set(CMAKE_SYSROOT "${BAGG_SYSROOT}")
 set(CMAKE_FIND_ROOT_PATH "${BAGG_SYSROOT}")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
