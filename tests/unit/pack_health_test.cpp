@@ -224,6 +224,25 @@ TEST(PackHealth, MonitorsAndAggregatesAreNotPacks)
     EXPECT_FALSE(presence(bank.at(100s), "ttyO1"));
 }
 
+// The role is kept between assessments only while what it rests on stays the same: a service
+// that starts publishing limits becomes a pack, one that turns out to be a SmartShunt a monitor.
+TEST(PackHealth, ARoleIsDecidedAgainWhenWhatItRestsOnChanges)
+{
+    Bank bank;
+    auto& s = bank.add("ttyO1");
+    s.apply("/Info/MaxChargeCurrent", Decoded{Invalid{}, true}, {});
+    EXPECT_EQ(verdict(bank.at(0s), "ttyO1").role, PackRole::Monitor);
+    EXPECT_EQ(verdict(bank.at(1s), "ttyO1").role, PackRole::Monitor) << "nothing changed";
+    Bank::set(s, "/Info/MaxChargeCurrent", 40.0);
+    EXPECT_EQ(verdict(bank.at(2s), "ttyO1").role, PackRole::Pack);
+    Bank::set(s, "/ProductName", std::string("SmartShunt 500A/50mV"));
+    const auto a = bank.at(3s);
+    EXPECT_EQ(verdict(a, "ttyO1").role, PackRole::Monitor);
+    EXPECT_EQ(verdict(a, "ttyO1").roleReason, "ProductName SmartShunt 500A/50mV");
+    Bank::set(s, "/ProductName", std::string("Pylontech US5000"));
+    EXPECT_EQ(verdict(bank.at(4s), "ttyO1").role, PackRole::Pack);
+}
+
 TEST(PackHealth, SameSerialUnderANewServiceNameCountsOnce)
 {
     Bank bank;
