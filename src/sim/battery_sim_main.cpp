@@ -43,19 +43,51 @@ int runSim(const bagg::sim::SimOptions& options)
     control->requestName(kControlService);
 
     const auto period = std::chrono::milliseconds(options.periodMs);
-    bagg::TimerEvent tick(loop, [&] {
-        const double dt = static_cast<double>(options.periodMs) / 1000.0;
+    const double dt = static_cast<double>(options.periodMs) / 1000.0;
+    // The shunt measures what flows in the bank's cable: every pack on the bus or not.
+    auto tickMonitor = [&] {
+        if (!monitor) return;
         double current = 0.0, voltage = 0.0;
         for (auto& p : packs) {
-            p->tick(dt);
-            // The shunt measures what flows in the bank's cable: every pack on the bus or not.
             current += p->current();
             voltage += p->voltage() / static_cast<double>(packs.size());
         }
-        if (monitor) monitor->tick(dt, current, voltage);
+        monitor->tick(dt, current, voltage);
+    };
+    bagg::TimerEvent tick(loop, [&] {
+        for (auto& p : packs) p->tick(dt);
+        tickMonitor();
         tick.schedule(period);
     });
-    tick.schedule(period);
+    // --spread: one timer per pack, pack k due (k-1)/N of the period after pack 1, on a fixed grid
+    // (absolute deadlines, so the phases do not wander apart); the monitor ticks with pack 1. A
+    // deadline already past (the process was stopped) moves on to the next one on the grid: no
+    // burst of catch-up ticks.
+    struct Phase {
+        std::unique_ptr<bagg::TimerEvent> timer;
+        std::chrono::microseconds due{0};
+    };
+    std::vector<Phase> phases(options.spread ? packs.size() : 0);
+    if (options.spread) {
+        const std::chrono::microseconds periodUs = period;
+        const auto start = loop.now();
+        for (std::size_t i = 0; i < packs.size(); ++i) {
+            auto& phase = phases[i];
+            phase.due = start + periodUs + periodUs * static_cast<long>(i) / static_cast<long>(packs.size());
+            phase.timer = std::make_unique<bagg::TimerEvent>(loop, [&, i, periodUs] {
+                auto& ph = phases[i];
+                packs[i]->tick(dt);
+                if (i == 0) tickMonitor();
+                ph.due += periodUs;
+                const auto now = loop.now();
+                if (ph.due <= now) ph.due += ((now - ph.due) / periodUs + 1) * periodUs;
+                ph.timer->scheduleAt(ph.due);
+            });
+            phase.timer->scheduleAt(phase.due);
+        }
+    } else {
+        tick.schedule(period);
+    }
     // Background traffic like a GX's inverter service: not a battery, so the aggregator must not
     // pay for it. Sent in slices every 10 ms, per-leaf PropertiesChanged like velib does.
     std::unique_ptr<sdbus::IConnection> noiseConnection;
@@ -81,8 +113,9 @@ int runSim(const bagg::sim::SimOptions& options)
     }
     bagg::SignalEvent term(loop, SIGTERM, [&loop] { loop.exit(0); });
     bagg::SignalEvent intr(loop, SIGINT, [&loop] { loop.exit(0); });
-    spdlog::info("battery-sim: {} packs, {} publishing, period {} ms{}", options.packs,
-                 options.batched ? "batched" : "per-path", options.periodMs, options.drift ? "" : ", no drift");
+    spdlog::info("battery-sim: {} packs, {} publishing, period {} ms{}{}", options.packs,
+                 options.batched ? "batched" : "per-path", options.periodMs, options.spread ? ", spread" : "",
+                 options.drift ? "" : ", no drift");
     return loop.run();
 }
 

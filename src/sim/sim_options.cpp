@@ -40,6 +40,7 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
                 o.periodGiven = true;
             }
             else if (a == "--no-drift") o.drift = false;
+            else if (a == "--spread") o.spread = true;
             else if (a == "--soc") {
                 const std::string v = value();
                 std::size_t start = 0;
@@ -68,6 +69,7 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
         if (o.cells < 0 || o.cells > 64) throw std::invalid_argument("--cells must be 0 to 64");
         if (o.periodMs < 10) throw std::invalid_argument("--period-ms must be at least 10");
         if (!(o.speed > 0.0 && o.speed <= 10000.0)) throw std::invalid_argument("--speed must be above 0 and at most 10000");
+        if (o.bankFile && o.spread) throw std::invalid_argument("--spread is for --packs, not --bank");
         if (o.bankFile && !o.periodGiven) o.periodMs = 200;
     } catch (const std::exception& e) {
         out.error = e.what();
@@ -78,13 +80,16 @@ SimOptionsParse parseSimOptions(const std::vector<std::string>& args)
 std::string simUsage()
 {
     return "Usage: battery-sim [--packs N] [--bus ADDRESS] [--publish per-path|batched] [--period-ms 1000]\n"
-           "                   [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
+           "                   [--spread] [--no-drift] [--soc 70,80,90] [--capacity AH] [--ccl A] [--dcl A] [--cvl V]\n"
            "                   [--churn K] [--cells K] [--background-rate R] [--monitor [--monitor-soc 50]]\n"
            "       battery-sim --bank SCENARIO.json [--speed N] [--period-ms 200] [--publish per-path|batched]\n"
            "                   [--dvcc-service NAME] [--bus ADDRESS]\n"
            "\n"
            "Publishes N simulated BMS services com.victronenergy.battery.sim1..N (each its own connection,\n"
            "like separate drivers). Values drift every period unless --no-drift.\n"
+           "All packs publish in the same instant of each period; --spread gives pack k its own phase,\n"
+           "(k-1)/N of the period after pack 1, so that their updates are spread evenly over the period as\n"
+           "those of independent drivers (one process per BMS, each with its own timer, as on a GX) are.\n"
            "Control: SetValue on a pack's paths (/Soc, /Dc/0/Current, /Info/MaxChargeCurrent, /Io/AllowToCharge,\n"
            "/Alarms/*, ...) sets and publishes the value (drift leaves a set path alone);\n"
            "net.bagg.batterysim /Pack/<k>/Present SetValue 0|1 makes pack k leave the bus or come back,\n"

@@ -13,6 +13,7 @@ struct SimOptions {
     bool batched = false;   // --publish batched: ItemsChanged on /; per-path: PropertiesChanged per leaf
     int periodMs = 1000;
     bool drift = true;
+    bool spread = false;       // --spread: pack k publishes at its own phase, (k-1)/N of the period after pack 1
     std::vector<double> socs;  // per pack; missing ones get a default
     double capacityAh = 100.0;
     double ccl = 50.0, dcl = 100.0, cvl = 56.8;
