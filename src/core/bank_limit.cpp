@@ -74,8 +74,15 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
     };
     const char* fetClosed = dir == CurrentDirection::Charge ? " but still takes current: its FET is closed"
                                                             : " but still gives current: its FET is closed";
+    // Each pack's watch moves from `watches` to `seen` (a node moved, not copied: this runs on every
+    // recompute for every pack); what is left in `watches` belongs to packs gone.
+    auto watchOf = [&](const std::string& service) -> BlockWatch& {
+        auto node = watches.extract(service);
+        if (node.empty()) return seen.try_emplace(service).first->second;
+        return seen.insert(std::move(node)).position->second;
+    };
     for (const auto* p : packs) {
-        BlockWatch& w = seen[p->service] = watches[p->service];
+        BlockWatch& w = watchOf(p->service);
         const std::string why = blocking(*p, d);
         if (why.empty()) {
             w = BlockWatch{p->get(d.limit).value_or(w.limitBeforeBlocking), std::nullopt, false};
@@ -87,9 +94,11 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
         }
     }
     for (const auto* p : held) {
-        const auto kept = watches.find(p->service);
-        const bool tripped = kept != watches.end() && kept->second.tripped;
-        if (kept != watches.end()) seen[p->service] = kept->second;
+        bool tripped = false;
+        if (auto kept = watches.extract(p->service)) {
+            tripped = kept.mapped().tripped;
+            seen.insert(std::move(kept));
+        }
         const std::string why = blocking(*p, d);
         if (why.empty()) continue;
         if (policy == BlockedPackPolicy::Stop) stopWith(*p, why + ", held", "");

@@ -3,6 +3,8 @@
 #include "pack_filter.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace bagg {
 namespace {
@@ -22,9 +24,14 @@ PackIdentity roleIdentity(const PackValues& s)
     return {s.service(), s.customName(), s.productName(), s.serial(), s.productId()};
 }
 
-bool isKnown(const HealthMemory& m, const std::string& identity)
+// The same as comparing with roleIdentity(s), without copying four strings for every pack on every
+// recompute.
+bool sameRoleInputs(const HealthMemory::Record::RoleInputs& in, const PackValues& s, bool bmsData, bool wasPack)
 {
-    return std::any_of(m.known.begin(), m.known.end(), [&](const KnownPack& k) { return k.identity == identity; });
+    const PackIdentity& id = in.identity;
+    return in.bmsData == bmsData && in.wasPack == wasPack && id.service == s.service() &&
+           id.customName == s.customName() && id.productName == s.productName() && id.serial == s.serial() &&
+           id.productId == s.productId();
 }
 
 // A remembered pack the configuration now leaves out is not missing: it is not wanted.
@@ -47,16 +54,30 @@ PackHealth healthOf(const PackObservation* obs, const BatteriesConfig& config)
     return PackHealth::Online;
 }
 
-void rememberOnline(HealthMemory& m, const std::string& identity, const std::string& label, bool& changed)
+// m.known by identity: a lookup per pack instead of a scan of every remembered pack (the bank is
+// assessed on every recompute; with 64 packs the scans were most of it).
+using KnownIndex = std::unordered_map<std::string, std::size_t>;
+
+KnownIndex indexKnown(const HealthMemory& m)
 {
-    for (auto& k : m.known) {
-        if (k.identity != identity) continue;
+    KnownIndex index;
+    index.reserve(m.known.size());
+    for (std::size_t i = 0; i < m.known.size(); ++i) index.emplace(m.known[i].identity, i);
+    return index;
+}
+
+void rememberOnline(HealthMemory& m, KnownIndex& index, const std::string& identity, const std::string& label,
+                    bool& changed)
+{
+    if (const auto it = index.find(identity); it != index.end()) {
+        auto& k = m.known[it->second];
         if (k.label != label) {
             k.label = label;
             changed = true;
         }
         return;
     }
+    index.emplace(identity, m.known.size());
     m.known.push_back({identity, label});
     changed = true;
 }
@@ -142,22 +163,25 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     }
 
     // Each service: its health, its role, and how it counts.
+    KnownIndex knownIds = indexKnown(m);
     bool anyConnecting = false, anyOnline = false;
-    std::map<std::string, std::string> identities;  // service -> identity now, for matching remembered packs
+    std::map<std::string, std::string, std::less<>> identities;  // service -> identity now, for matching remembered packs
+    out.packs.reserve(m.services.size() + m.known.size());
+    out.bank.reserve(m.services.size() + m.known.size());
     for (auto& [service, r] : m.services) {
         const auto found = observed.find(service);
         const PackObservation* obs = found == observed.end() ? nullptr : &found->second;
         r.health = healthOf(obs, config);
         if (obs) r.label = obs->values->label();
         const bool readNow = obs && obs->read;
-        std::string identity = readNow ? identityOf(*obs->values) : !r.identity.empty() ? r.identity : "service:" + service;
-        const bool known = isKnown(m, identity) || isKnown(m, "service:" + service);
+        const std::string byService = "service:" + service;
+        std::string identity = readNow ? identityOf(*obs->values) : !r.identity.empty() ? r.identity : byService;
+        const bool isKnown = knownIds.count(identity) || knownIds.count(byService);
         if (readNow) {
-            HealthMemory::Record::RoleInputs inputs{roleIdentity(*obs->values),
-                                                    publishesBmsData(obs->values->snapshot()), r.wasPack || known};
-            if (!(r.roleInputs && *r.roleInputs == inputs)) {
-                const RoleDecision role =
-                    classifyRole(inputs.identity, obs->values->snapshot(), config.roles, inputs.wasPack);
+            const bool bmsData = publishesBmsData(obs->values->snapshot()), wasPack = r.wasPack || isKnown;
+            if (!r.roleInputs || !sameRoleInputs(*r.roleInputs, *obs->values, bmsData, wasPack)) {
+                HealthMemory::Record::RoleInputs inputs{roleIdentity(*obs->values), bmsData, wasPack};
+                const RoleDecision role = classifyRole(inputs.identity, obs->values->snapshot(), config.roles, wasPack);
                 r.role = role.role;
                 r.roleReason = role.why;
                 r.roleInputs = std::move(inputs);
@@ -178,10 +202,10 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             r.forgotten = false;
             r.awaySince.reset();
             r.firstSeen.reset();
-            rememberOnline(m, identity, obs->values->label(), out.knownChanged);
+            rememberOnline(m, knownIds, identity, obs->values->label(), out.knownChanged);
             anyOnline = true;
         } else {
-            r.presence = awayPresence(r, obs, known, grace, m, now);
+            r.presence = awayPresence(r, obs, isKnown, grace, m, now);
         }
         if (r.forgotten) r.presence.reset();
         identities[service] = identity;
@@ -215,10 +239,16 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     // Remembered packs that no service on the bus is: missing once they had their grace from our
     // start (until then nothing is said of them: at boot the BMS drivers start after us).
     if (now - m.started >= grace) {
+        // What a service on the bus is, or was last online as; or the service itself ("service:<name>").
+        std::unordered_set<std::string_view> seenIds;
+        seenIds.reserve(identities.size());
+        for (const auto& [service, identity] : identities) seenIds.insert(identity);
+        constexpr std::string_view kByService = "service:";
         for (const auto& k : m.known) {
-            const bool seen = std::any_of(identities.begin(), identities.end(), [&](const auto& si) {
-                return si.second == k.identity || "service:" + si.first == k.identity;
-            });
+            const std::string_view id = k.identity;
+            const bool seen = seenIds.count(id) ||
+                              (id.substr(0, kByService.size()) == kByService &&
+                               identities.find(id.substr(kByService.size())) != identities.end());
             if (seen || knownButExcluded(k, config)) continue;
             auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
             if (fresh) slot->second = m.nextSlot++;
