@@ -232,32 +232,37 @@ void writePropertiesChanged(sd_bus_message* m, const Value& value, const std::st
     appendItem(m, value, text);
 }
 
-void writeNodeValues(sd_bus_message* m, const std::vector<NodeEntryOut>& entries)
+namespace {
+
+// A node's dictionary in a variant: v(a{s<entryType>}), one entry per leaf below it.
+template <typename WriteValue>
+void writeNodeDict(sd_bus_message* m, const char* variant, const char* entry,
+                   const std::vector<NodeEntryOut>& entries, WriteValue writeValue)
 {
-    check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "a{sv}"), "open variant");
-    check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{sv}"), "open array");
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, variant), "open variant");
+    check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, variant + 1), "open array");
     for (const auto& e : entries) {
-        check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "sv"), "open entry");
+        check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, entry), "open entry");
         appendKey(m, e.key);
-        writeVariant(m, *e.value);
+        writeValue(e);
         check(sd_bus_message_close_container(m), "close entry");
     }
     check(sd_bus_message_close_container(m), "close array");
     check(sd_bus_message_close_container(m), "close variant");
 }
 
+}  // namespace
+
+void writeNodeValues(sd_bus_message* m, const std::vector<NodeEntryOut>& entries)
+{
+    writeNodeDict(m, "a{sv}", "sv", entries, [m](const NodeEntryOut& e) { writeVariant(m, *e.value); });
+}
+
 void writeNodeTexts(sd_bus_message* m, const std::vector<NodeEntryOut>& entries)
 {
-    check(sd_bus_message_open_container(m, SD_BUS_TYPE_VARIANT, "a{ss}"), "open variant");
-    check(sd_bus_message_open_container(m, SD_BUS_TYPE_ARRAY, "{ss}"), "open array");
-    for (const auto& e : entries) {
-        check(sd_bus_message_open_container(m, SD_BUS_TYPE_DICT_ENTRY, "ss"), "open entry");
-        appendKey(m, e.key);
+    writeNodeDict(m, "a{ss}", "ss", entries, [m](const NodeEntryOut& e) {
         check(sd_bus_message_append_basic(m, 's', e.text.c_str()), "append");
-        check(sd_bus_message_close_container(m), "close entry");
-    }
-    check(sd_bus_message_close_container(m), "close array");
-    check(sd_bus_message_close_container(m), "close variant");
+    });
 }
 
 bool readPropertiesChanged(sdbus::Message& msg, Decoded& out)
