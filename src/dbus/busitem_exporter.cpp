@@ -123,25 +123,27 @@ namespace {
 
 // One static vtable per kind of object, shared by every object of that kind (the userdata tells
 // them apart). Signals are listed for introspection: the dbus CLI and gui-v2 find members there.
+// Every method is callable by any user: without SD_BUS_VTABLE_UNPRIVILEGED, sd-bus on the system
+// bus answers only root and our own uid ("Access denied"), which sdbus-c++ never did.
 const sd_bus_vtable kLeafVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
-    SD_BUS_METHOD("GetText", "", "s", &BusItemExporter::Handlers::getText, 0),
-    SD_BUS_METHOD("SetValue", "v", "i", &BusItemExporter::Handlers::setValue, 0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("GetText", "", "s", &BusItemExporter::Handlers::getText, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("SetValue", "v", "i", &BusItemExporter::Handlers::setValue, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_SIGNAL("PropertiesChanged", "a{sv}", 0),
     SD_BUS_VTABLE_END,
 };
 const sd_bus_vtable kNodeVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
-    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, 0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_VTABLE_END,
 };
 const sd_bus_vtable kRootVtable[] = {
     SD_BUS_VTABLE_START(0),
-    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, 0),
-    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, 0),
-    SD_BUS_METHOD("GetItems", "", "a{sa{sv}}", &BusItemExporter::Handlers::getItems, 0),
+    SD_BUS_METHOD("GetValue", "", "v", &BusItemExporter::Handlers::getValue, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("GetText", "", "v", &BusItemExporter::Handlers::getText, SD_BUS_VTABLE_UNPRIVILEGED),
+    SD_BUS_METHOD("GetItems", "", "a{sa{sv}}", &BusItemExporter::Handlers::getItems, SD_BUS_VTABLE_UNPRIVILEGED),
     SD_BUS_SIGNAL("ItemsChanged", "a{sa{sv}}", 0),
     SD_BUS_VTABLE_END,
 };
@@ -233,7 +235,14 @@ std::int32_t BusItemExporter::handleSetValue(Id id, const Decoded& requested)
 {
     auto& leaf = leaves_[id];
     const auto coerced = requested.typeOk ? coerce(requested.value, leaf.format) : std::nullopt;
-    if (!leaf.onSet || !coerced || !leaf.onSet(*coerced)) {
+    bool accepted = false;
+    try {
+        accepted = leaf.onSet && coerced && leaf.onSet(*coerced);
+    } catch (const std::exception& e) {
+        // A value the handler cannot take (invalid where it wants a text): refused like any other.
+        spdlog::warn("SetValue on {} refused: {}", leaf.object->path, e.what());
+    }
+    if (!accepted) {
         spdlog::debug("SetValue on {} refused", leaf.object->path);
         return 1;
     }

@@ -158,7 +158,6 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
             }
             return store(field, n ? std::optional<int>{static_cast<int>(*n)} : std::nullopt);
         }
-        const std::string text = asText(v) ? *asText(v) : std::string{};
         std::string* field = nullptr;
         switch (meta) {
         case PackMeta::CustomName: field = &customName_; break;
@@ -166,7 +165,12 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
         case PackMeta::ChargeMode: field = &chargeMode_; break;
         default: field = &serial_; break;
         }
-        auto out = store(*field, text);
+        const std::string* text = asText(v);
+        // A number where a text belongs is as wrong as the reverse: the field becomes absent, and
+        // the value is counted and logged like any other refused one.
+        auto out = isValid(v) && !text ? reject(path, "a number where a text belongs")
+                                       : store(*field, text ? *text : std::string{});
+        if (!text) field->clear();
         snapshot_.label = makeLabel();
         snapshot_.chargePhase = chargePhaseOf(chargeMode_);
         return out;

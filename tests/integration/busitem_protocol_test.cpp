@@ -77,6 +77,8 @@ TEST_F(BusItemProtocol, EveryObjectIntrospectsWithBusItemMethods)
         EXPECT_NE(xml.find("<interface name=\"com.victronenergy.BusItem\">"), std::string::npos) << path;
         EXPECT_NE(xml.find("<method name=\"GetValue\">"), std::string::npos) << path;
         EXPECT_NE(xml.find("<method name=\"GetText\">"), std::string::npos) << path;
+        // sd-bus's mark of a method only root and our own user may call: any user may call ours.
+        EXPECT_EQ(xml.find("org.freedesktop.systemd1.Privileged"), std::string::npos) << path;
     }
     EXPECT_NE(client_.introspect(kAggregate, "/").find("<method name=\"GetItems\">"), std::string::npos);
     EXPECT_NE(client_.introspect(kAggregate, "/").find("<signal name=\"ItemsChanged\">"), std::string::npos);
@@ -102,6 +104,11 @@ TEST_F(BusItemProtocol, SetValueIsRefusedWhereNotWritableAndChangesNothing)
     EXPECT_EQ(aggregateValue("/LogLevel"), text("debug"));
     EXPECT_NE(client_.setValue(kAggregate, "/LogLevel", sdbus::Variant(std::string("loud"))), 0);
     EXPECT_NE(client_.setValue(kAggregate, "/LogLevel", sdbus::Variant(3.0)), 0);
+    EXPECT_EQ(aggregateValue("/LogLevel"), text("debug"));
+    // Invalid (an empty `ai`) where a text belongs: refused with a return code, not an error reply.
+    const sdbus::Variant invalid(std::vector<std::int32_t>{});
+    EXPECT_NE(client_.setValue(kAggregate, "/LogLevel", invalid), 0);
+    EXPECT_NE(client_.setValue(kAggregate, "/CustomName", invalid), 0);
     EXPECT_EQ(aggregateValue("/LogLevel"), text("debug"));
 }
 

@@ -73,6 +73,8 @@ TEST_F(PackValuesTest, GarbageIsRejectedCountedAndLoggedOncePerPath)
         {"/Io/AllowToCharge", good(std::int64_t{7}), "implausible value 7"},
         {"/Alarms/LowVoltage", good(std::int64_t{3}), "alarm level 3 is not 0, 1 or 2"},
         {"/Alarms/LowVoltage", good(std::string("bad")), "an alarm level that is not a number"},
+        {"/CustomName", good(std::int64_t{5}), "a number where a text belongs"},
+        {"/Info/ChargeMode", good(3.0), "a number where a text belongs"},
     };
     int n = 0;
     std::set<std::string> seen;
@@ -90,6 +92,9 @@ TEST_F(PackValuesTest, GarbageIsRejectedCountedAndLoggedOncePerPath)
     EXPECT_FALSE(s.get(Quantity::Voltage));
     EXPECT_FALSE(s.get(Quantity::ChargeCurrentLimit));
     EXPECT_FALSE(s.alarm(Alarm::LowVoltage));
+    EXPECT_EQ(pack.customName(), "") << "the refused name is absent: the label falls back";
+    EXPECT_EQ(pack.label(), "ttyUSB0");
+    EXPECT_EQ(pack.chargeMode(), "");
 }
 
 TEST_F(PackValuesTest, GarbageReplacesAGoodValueRatherThanKeepingItStale)
