@@ -73,6 +73,8 @@ public:
 
     std::size_t pendingChanges() const { return dirty_.size(); }
 
+    class Handlers;  // the sd-bus method callbacks (busitem_exporter.cpp), named in its static vtables
+
 private:
     struct SlotUnref {
         void operator()(sd_bus_slot* slot) const;
@@ -99,10 +101,6 @@ private:
         bool dirty = false;
         const Object* object = nullptr;
     };
-public:
-    class Handlers;  // the sd-bus method callbacks (busitem_exporter.cpp): named in its static vtables
-
-private:
 
     Id leafId(const std::string& path) const;  // throws std::out_of_range for a path not added
     Object& addObject(const std::string& path, bool isLeaf, Id leaf);
