@@ -23,7 +23,6 @@ namespace bagg {
 namespace {
 
 constexpr std::size_t kMaxLine = kMaxIniLine;  // ini_text.h
-static_assert(kMaxIniLine == INI_MAX_LINE - 2, "inih's line buffer");
 
 // inih hands the handler no line numbers in Debian's build (INI_HANDLER_LINENO = 0), so the reader
 // feeds it one physical line per call and counts them; at handler time `line` is the current line.

@@ -12,7 +12,6 @@
 namespace bagg {
 namespace {
 
-
 std::optional<double> toNumber(std::string_view text) { return parseStrictNumber(trim(text)); }
 
 std::string rangeText(double lo, double hi, std::string_view unit)

@@ -1,14 +1,18 @@
 #include "ini_text.h"
 
+#include <ini.h>
+
 #include <cstring>
+
+static_assert(bagg::kMaxIniLine == INI_MAX_LINE - 2, "inih's line buffer, less the newline and the NUL");
 
 namespace bagg {
 
-std::string trim(std::string_view s)
+std::string trim(std::string_view s, std::string_view blanks)
 {
-    const auto b = s.find_first_not_of(" \t");
+    const auto b = s.find_first_not_of(blanks);
     if (b == std::string_view::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
+    const auto e = s.find_last_not_of(blanks);
     return std::string(s.substr(b, e - b + 1));
 }
 

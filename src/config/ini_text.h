@@ -13,8 +13,8 @@ namespace bagg {
 // the newline and the terminating NUL. A longer line would be cut silently.
 inline constexpr std::size_t kMaxIniLine = 198;
 
-// `s` without the blanks (spaces, tabs) at either end.
-std::string trim(std::string_view s);
+// `s` without the blanks (by default spaces and tabs) at either end.
+std::string trim(std::string_view s, std::string_view blanks = " \t");
 
 // A comma-separated value's items, each trimmed; empty items dropped ("a, ,b" -> a, b).
 std::vector<std::string> splitList(std::string_view value);

@@ -14,8 +14,7 @@ namespace bagg {
 namespace {
 
 // The longest line inih reads whole: its buffer less the newline and the terminating NUL.
-constexpr std::size_t kMaxLine = kMaxIniLine;
-static_assert(kMaxIniLine == INI_MAX_LINE - 2, "inih's line buffer");
+constexpr std::size_t kMaxLine = kMaxIniLine;  // ini_text.h
 
 bool sameName(std::string_view a, std::string_view b)
 {

@@ -1,5 +1,7 @@
 #include "import/old_values.h"
 
+#include "ini_text.h"
+
 #include "bagg/core/strict_number.h"
 
 #include <fmt/format.h>
@@ -10,13 +12,7 @@
 
 namespace bagg {
 
-std::string trimmed(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+std::string trimmed(std::string_view s) { return trim(s, " \t\r\n"); }
 
 std::string lowerCase(std::string_view s)
 {

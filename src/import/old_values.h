@@ -12,6 +12,7 @@
 
 namespace bagg {
 
+// trim() (config/ini_text.h) with line ends as well: values in old files may hold them.
 std::string trimmed(std::string_view s);
 std::string lowerCase(std::string_view s);
 std::string upperCase(std::string_view s);

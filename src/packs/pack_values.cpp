@@ -166,11 +166,15 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
         default: field = &serial_; break;
         }
         const std::string* text = asText(v);
-        // A number where a text belongs is as wrong as the reverse: the field becomes absent, and
-        // the value is counted and logged like any other refused one.
-        auto out = isValid(v) && !text ? reject(path, "a number where a text belongs")
-                                       : store(*field, text ? *text : std::string{});
-        if (!text) field->clear();
+        ApplyOutcome out;
+        if (isValid(v) && !text) {
+            // A number where a text belongs is as wrong as the reverse: the field becomes absent,
+            // and the value is counted and logged like any other refused one.
+            field->clear();
+            out = reject(path, "a number where a text belongs");
+        } else {
+            out = store(*field, text ? *text : std::string{});
+        }
         snapshot_.label = makeLabel();
         snapshot_.chargePhase = chargePhaseOf(chargeMode_);
         return out;
