@@ -93,7 +93,23 @@ std::optional<int> ChildProcess::stop(int signal, std::chrono::milliseconds time
 {
     if (!running()) return status_;
     kill(pid_, signal);
+    if (frozen_) kill(pid_, SIGCONT);  // a stopped process takes no SIGTERM until it runs again
+    frozen_ = false;
     return waitExit(timeout);
+}
+
+bool ChildProcess::freeze()
+{
+    if (!running()) return false;
+    kill(pid_, SIGSTOP);
+    int status = 0;
+    if (waitpid(pid_, &status, WUNTRACED) != pid_) return false;
+    if (!WIFSTOPPED(status)) {
+        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return false;
+    }
+    frozen_ = true;
+    return true;
 }
 
 std::string ChildProcess::log() const

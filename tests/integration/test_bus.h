@@ -51,6 +51,9 @@ public:
     // Sends `signal` and waits up to `timeout`; the exit status, or nullopt if it did not exit.
     std::optional<int> stop(int signal, std::chrono::milliseconds timeout);
     std::optional<int> waitExit(std::chrono::milliseconds timeout);
+    // SIGSTOP, returning once the kernel has stopped it (it runs no further instruction, so what
+    // it wrote is what a kill at this moment leaves behind). stop() continues it after its signal.
+    bool freeze();
     std::string log() const;
     int pid() const { return pid_; }
 
@@ -58,6 +61,7 @@ private:
     int pid_ = -1;
     std::optional<int> status_;
     std::string logFile_;
+    bool frozen_ = false;
 };
 
 class PrivateBus {
