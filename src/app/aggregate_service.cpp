@@ -192,26 +192,25 @@ void AggregateService::update(const AggregateResult& r, const SourceReport& sour
     e.set(ids_.dischargeLimitation, r.dischargeLimitation);
     e.set(ids_.chargeVoltageLimitation, r.chargeVoltageLimitation.empty() ? Value{Invalid{}} : Value{r.chargeVoltageLimitation});
     e.set(ids_.chargeMode, r.chargeMode.empty() ? Value{Invalid{}} : Value{r.chargeMode});
-    currentShares_ = r.currentShares;
+    if (currentShares_ != r.currentShares) currentShares_ = r.currentShares;  // a compare allocates nothing
     e.set(ids_.allowToCharge, count(r.allowToCharge));
     e.set(ids_.allowToDischarge, count(r.allowToDischarge));
     e.set(ids_.band, r.imbalance ? Value{std::string(bandName(r.imbalance->band))} : Value{Invalid{}});
 
     std::vector<bool> shownNow(packs_.size());
     for (const auto& p : packs) {
-        const auto& v = p.verdict;
+        const auto& v = *p.verdict;
         auto& ids = packIds(v.slot);
         shownNow.resize(packs_.size());
         shownNow[static_cast<std::size_t>(v.slot)] = true;
-        const PackIds::Shown now{v.service, v.label, v.health, v.role, v.presence, p.rejectedValues};
-        if (ids.shown == now) continue;
+        if (ids.shown && ids.shown->sameAs(v, p.rejectedValues)) continue;
         e.set(ids.service, v.service.empty() ? Value{Invalid{}} : Value{v.service});
         e.set(ids.name, v.label.empty() ? Value{Invalid{}} : Value{v.label});
         e.set(ids.health, std::string(healthName(v.health)));
         e.set(ids.role, std::string(roleName(v.role)));
         e.set(ids.presence, v.presence ? Value{std::string(presenceName(*v.presence))} : Value{Invalid{}});
         e.set(ids.rejected, count(p.rejectedValues));
-        ids.shown = now;
+        ids.shown = PackIds::Shown{v.service, v.label, v.health, v.role, v.presence, p.rejectedValues};
     }
     // A slot of a remembered pack that has been found under its service name again: nothing there now.
     for (std::size_t slot = 0; slot < packs_.size(); ++slot) {
@@ -226,10 +225,10 @@ void AggregateService::update(const AggregateResult& r, const SourceReport& sour
 void AggregateService::updatePackValues(const std::vector<PackEntry>& packs)
 {
     for (const auto& p : packs) {
-        const auto& ids = packIds(p.verdict.slot);
+        const auto& ids = packIds(p.verdict->slot);
         for (std::size_t i = 0; i < std::size(kPackValues); ++i)
             exporter_.set(ids.values[i], p.values ? num(p.values->get(kPackValues[i])) : Value{Invalid{}});
-        const auto share = currentShares_.find(p.verdict.identity);
+        const auto share = currentShares_.find(p.verdict->identity);
         exporter_.set(ids.currentShare, share == currentShares_.end() ? Value{Invalid{}} : Value{share->second * 100.0});
     }
 }

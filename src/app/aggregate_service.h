@@ -55,10 +55,11 @@ private:
             PackRole role;
             std::optional<PackPresence> presence;
             int rejected;
-            bool operator==(const Shown& o) const
+            // Compared on every recompute, so without building a Shown (two strings) to compare.
+            bool sameAs(const PackVerdict& v, int rejectedValues) const
             {
-                return service == o.service && label == o.label && health == o.health && role == o.role &&
-                       presence == o.presence && rejected == o.rejected;
+                return service == v.service && label == v.label && health == v.health && role == v.role &&
+                       presence == v.presence && rejected == rejectedValues;
             }
         };
         std::optional<Shown> shown;

@@ -121,7 +121,7 @@ std::vector<PackEntry> BatteryBank::entries() const
     std::vector<PackEntry> out;
     out.reserve(assessment_.packs.size());
     for (const auto& v : assessment_.packs) {
-        PackEntry e{v, nullptr, 0};
+        PackEntry e{&v, nullptr, 0};
         if (const auto it = readers_.find(v.service); it != readers_.end()) {
             e.rejectedValues = it->second->values().rejectedValues();
             if (v.health == PackHealth::Online) e.values = &valuesOf(v.service, *it->second).snapshot();
@@ -157,6 +157,12 @@ std::set<int> BatteryBank::deviceInstances() const
     for (const auto& [service, reader] : readers_)
         if (const auto& instance = reader->values().deviceInstance()) out.insert(*instance);
     return out;
+}
+
+bool BatteryBank::publishesInstance(int instance) const
+{
+    return std::any_of(readers_.begin(), readers_.end(),
+                       [&](const auto& r) { return r.second->values().deviceInstance() == instance; });
 }
 
 }  // namespace bagg

@@ -25,7 +25,7 @@ namespace bagg {
 // One row of the bank for /Batteries/<slot>/ and `status`: the policy's verdict and what the bus
 // edge knows of the service right now.
 struct PackEntry {
-    PackVerdict verdict;
+    const PackVerdict* verdict = nullptr;  // the bank's assessment: valid until the next assess()
     const PackSnapshot* values = nullptr;  // its live values while online; the held ones while held
     int rejectedValues = 0;                // values refused as garbage since it appeared
 };
@@ -55,6 +55,7 @@ public:
     std::vector<MonitorReading> monitors(const std::vector<std::string>& selectors) const;
     // /DeviceInstance of every other battery service on the bus that has published one.
     std::set<int> deviceInstances() const;
+    bool publishesInstance(int instance) const;  // a battery service on the bus has this device instance
 
 private:
     std::set<std::string> mergePairs();  // [pair] (packs/pack_pair.h): fills merged_; returns the paired monitors

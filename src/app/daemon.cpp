@@ -108,8 +108,10 @@ void Daemon::recompute()
     }
     // While packs are still being read at start, the partial bank must not wear down the memory
     // restored from the state file (hysteresis, last CVL): aggregate on a scratch copy of it.
-    AggregatorMemory scratch = memory_;
-    AggregateResult result = aggregate(health.bank, config_.aggregation, health.settled ? memory_ : scratch, now);
+    // (Copied only then: the memory's maps are most of what a recompute would otherwise copy.)
+    std::optional<AggregatorMemory> scratch;
+    if (!health.settled) scratch = memory_;
+    AggregateResult result = aggregate(health.bank, config_.aggregation, scratch ? *scratch : memory_, now);
     // With per-pack shunts ([pair]), none measures the whole bank: none is a source for it.
     SourceInputs inputs{config_.sources.perPackMonitors ? std::vector<MonitorReading>{}
                                                         : bank_.monitors(config_.sources.monitor),
@@ -188,7 +190,7 @@ void Daemon::claimNameWhenReady(bool readyToPublish)
 {
     const auto instance = deviceSettings_.instance();
     if (nameClaimed_) {
-        if (instance && bank_.deviceInstances().count(*instance) && clashLoggedFor_ != instance) {
+        if (instance && clashLoggedFor_ != instance && bank_.publishesInstance(*instance)) {
             spdlog::error("device instance {} is also published by another battery service: the GX cannot tell the "
                           "two apart; give one of them a free instance (Settings -> Devices)", *instance);
             clashLoggedFor_ = instance;
@@ -206,7 +208,7 @@ void Daemon::claimNameWhenReady(bool readyToPublish)
     }
     nameClaimed_ = true;
     // A fixed instance that clashes was logged by instanceFree() already.
-    if (bank_.deviceInstances().count(*instance)) clashLoggedFor_ = instance;
+    if (bank_.publishesInstance(*instance)) clashLoggedFor_ = instance;
     spdlog::info("{} is on the bus, device instance {}", kAggregateService, *instance);
 }
 
