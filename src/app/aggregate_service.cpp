@@ -27,25 +27,29 @@ const char* bandName(ImbalanceBand b)
     return "?";
 }
 
-// The aggregate's values at battery paths, each read from its field of the result.
+// The aggregate's values at battery paths, each read from its field of the result. `measured`: a
+// measurement that moves with every pack's reading, signalled at most every
+// measurement_signal_interval (or with the next limit, SOC or alarm change); the limits, the SOC
+// and the capacity the GX acts on are signalled at once.
 struct NumberPath {
     const BatteryPath& row;
     std::optional<double> AggregateResult::*field;
+    bool measured;
 };
 const NumberPath kNumberPaths[] = {
-    {batteryPath(Quantity::Soc), &AggregateResult::soc},
-    {batteryPath(Quantity::Voltage), &AggregateResult::voltage},
-    {batteryPath(Quantity::Current), &AggregateResult::current},
-    {batteryPath(Quantity::Power), &AggregateResult::power},
-    {batteryPath(Quantity::Temperature), &AggregateResult::temperature},
-    {batteryPath(Quantity::Capacity), &AggregateResult::capacity},
-    {batteryPath(Quantity::InstalledCapacity), &AggregateResult::installedCapacity},
-    {batteryPath(Quantity::ConsumedAmphours), &AggregateResult::consumedAmphours},
-    {batteryPath(Quantity::TimeToGo), &AggregateResult::timeToGo},
-    {batteryPath(Quantity::ChargeVoltageLimit), &AggregateResult::maxChargeVoltage},
-    {batteryPath(Quantity::ChargeCurrentLimit), &AggregateResult::maxChargeCurrent},
-    {batteryPath(Quantity::DischargeCurrentLimit), &AggregateResult::maxDischargeCurrent},
-    {batteryPath(Quantity::BatteryLowVoltage), &AggregateResult::batteryLowVoltage},
+    {batteryPath(Quantity::Soc), &AggregateResult::soc, false},
+    {batteryPath(Quantity::Voltage), &AggregateResult::voltage, true},
+    {batteryPath(Quantity::Current), &AggregateResult::current, true},
+    {batteryPath(Quantity::Power), &AggregateResult::power, true},
+    {batteryPath(Quantity::Temperature), &AggregateResult::temperature, true},
+    {batteryPath(Quantity::Capacity), &AggregateResult::capacity, true},
+    {batteryPath(Quantity::InstalledCapacity), &AggregateResult::installedCapacity, false},
+    {batteryPath(Quantity::ConsumedAmphours), &AggregateResult::consumedAmphours, true},
+    {batteryPath(Quantity::TimeToGo), &AggregateResult::timeToGo, true},
+    {batteryPath(Quantity::ChargeVoltageLimit), &AggregateResult::maxChargeVoltage, false},
+    {batteryPath(Quantity::ChargeCurrentLimit), &AggregateResult::maxChargeCurrent, false},
+    {batteryPath(Quantity::DischargeCurrentLimit), &AggregateResult::maxDischargeCurrent, false},
+    {batteryPath(Quantity::BatteryLowVoltage), &AggregateResult::batteryLowVoltage, false},
 };
 
 struct CountPath {
@@ -76,16 +80,19 @@ constexpr Quantity kPackValues[] = {
 
 // Adds a battery path of ours, typed and rounded as its row says.
 BusItemExporter::Id add(BusItemExporter& e, const BatteryPath& row, const Value& initial,
-                        BusItemExporter::SetHandler onSet = {})
+                        BusItemExporter::SetHandler onSet = {},
+                        BusItemExporter::Signals signals = BusItemExporter::Signals::Both)
 {
-    return e.add(std::string(row.path), initial, row.format, std::move(onSet));
+    return e.add(std::string(row.path), initial, row.format, std::move(onSet), signals);
 }
 
 }  // namespace
 
-AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks hooks)
+AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks hooks, bool deferMeasurements)
     : exporter_(e), hooks_(std::move(hooks))
 {
+    using Signals = BusItemExporter::Signals;
+    const Signals measurement = deferMeasurements ? Signals::Measured : Signals::Both;
     e.add("/Mgmt/ProcessName", std::string("dbus-battery-aggregator"), kText);
     e.add("/Mgmt/ProcessVersion", std::string(BAGG_VERSION), kText);
     e.add("/Mgmt/Connection", std::string("Aggregate of battery services"), kText);
@@ -103,13 +110,14 @@ AggregateService::AggregateService(BusItemExporter& e, int deviceInstance, Hooks
         return hooks_.onLogLevel(std::get<std::string>(v));
     });
 
-    for (const auto& n : kNumberPaths) ids_.numbers.push_back(add(e, n.row, Invalid{}));
-    // SOC points, at the SOC's resolution.
-    ids_.socSpread = e.add("/Imbalance/SocSpread", Invalid{}, batteryPath(Quantity::Soc).format);
+    for (const auto& n : kNumberPaths)
+        ids_.numbers.push_back(add(e, n.row, Invalid{}, {}, n.measured ? measurement : Signals::Both));
+    // SOC points, at the SOC's resolution (the band it puts the bank in is signalled at once).
+    ids_.socSpread = e.add("/Imbalance/SocSpread", Invalid{}, batteryPath(Quantity::Soc).format, {}, measurement);
     for (std::size_t i = 0; i < kCellExtremeCount; ++i) {
         const auto cell = static_cast<CellExtreme>(i);
-        ids_.cellValues[i] = add(e, batteryPath(cellQuantity(cell)), Invalid{});
-        ids_.cellIds[i] = add(e, cellIdPath(cell), Invalid{});
+        ids_.cellValues[i] = add(e, batteryPath(cellQuantity(cell)), Invalid{}, {}, measurement);
+        ids_.cellIds[i] = add(e, cellIdPath(cell), Invalid{}, {}, measurement);
     }
     ids_.cellsPerBattery = add(e, batteryPath(Quantity::CellsPerBattery), Invalid{});
     for (const auto& c : kCountPaths) ids_.counts.push_back(add(e, batteryPath(c.quantity), Invalid{}));

@@ -29,7 +29,10 @@ public:
         std::function<void()> onForgetMissing;                 // /ForgetMissingPacks SetValue 1
     };
 
-    AggregateService(BusItemExporter& exporter, int deviceInstance, Hooks hooks);
+    // deferMeasurements: the bank's measurements (voltage, current, power, temperatures, cells,
+    // consumed Ah, time to go, SOC spread) are BusItemExporter::Signals::Measured, the owner
+    // calling publishMeasured() at a bounded rate; otherwise signalled with every recompute.
+    AggregateService(BusItemExporter& exporter, int deviceInstance, Hooks hooks, bool deferMeasurements);
     AggregateService(const AggregateService&) = delete;  // hands [this] callbacks to the exporter
     AggregateService& operator=(const AggregateService&) = delete;
 

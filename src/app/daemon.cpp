@@ -42,7 +42,8 @@ Daemon::Daemon(Config config)
                     if (forgotten.empty()) spdlog::info("forget missing packs: none is missing");
                     for (const auto& label : forgotten) spdlog::warn("forgot pack {}: it is no longer expected", label);
                     recompute_.trigger();
-                }}),
+                }},
+               config_.service.measurementSignalInterval.count() > 0),
       stateFile_(config_.service.stateFile),
       recompute_(loop_, config_.service.recomputeDelay, [this] { recompute(); }),
       started_(loop_.now()),
@@ -65,6 +66,7 @@ Daemon::Daemon(Config config)
                        exporter_.publishSlow();
                        packSignals_.schedule(config_.service.packSignalInterval);
                    }),
+      measurementSignals_(loop_, [this] { exporter_.publishMeasured(); }),
       counterTick_(loop_,
                    [this] {
                        recompute_.trigger();
@@ -130,6 +132,12 @@ void Daemon::recompute()
                       result.soc.value_or(-1), result.maxChargeCurrent.value_or(-1), result.chargeLimitation,
                       exporter_.pendingChanges());
     exporter_.publish();
+    // Measurements not carried by that signal go out within the interval after the first of
+    // them changed, however many packs publish in between.
+    if (exporter_.pendingMeasured() == 0)
+        measurementSignals_.cancel();
+    else if (!measurementSignals_.pending())
+        measurementSignals_.schedule(config_.service.measurementSignalInterval);
     watchdog_.fed(now);
 
     const int short_ = std::max(0, config_.aggregation.expectedPacks - result.packsOnline - result.packsHeld);

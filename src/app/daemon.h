@@ -63,6 +63,7 @@ private:
     DeviceSettings deviceSettings_;
     Watchdog watchdog_;
     TimerEvent packSignals_;  // /Batteries/<n>/ values signalled every pack_signal_interval
+    TimerEvent measurementSignals_;  // the bank's measurements signalled within measurement_signal_interval
     TimerEvent counterTick_;  // soc = counter: integrates at least once a second
     std::optional<RuntimeState::Counter> loadedCounter_;  // kept until the counter decides on it
     SignalEvent sigterm_;

@@ -268,6 +268,8 @@ std::vector<KeySpec> buildSchema()
         duration("service", "watchdog_timeout", 2, 600, [](auto& c) -> auto& { return c.service.watchdogTimeout; }),
         duration("service", "pack_signal_interval", 0.5, 3600,
                  [](auto& c) -> auto& { return c.service.packSignalInterval; }),
+        duration("service", "measurement_signal_interval", 0, 5,
+                 [](auto& c) -> auto& { return c.service.measurementSignalInterval; }),
         text("service", "state_file", [](auto& c) -> auto& { return c.service.stateFile; }),
 
         selectorList("batteries", "exclude", [](auto& c) -> auto& { return c.batteries.exclude; }),

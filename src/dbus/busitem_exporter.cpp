@@ -219,7 +219,7 @@ BusItemExporter::Id BusItemExporter::add(const std::string& path, const Value& i
         throw;
     }
     // A path added after start is news for consumers that already scanned us.
-    if (signals == Signals::Both) {
+    if (signals != Signals::Slow) {
         leaf.dirty = true;
         dirty_.push_back(id);
     }
@@ -260,7 +260,7 @@ bool BusItemExporter::set(Id id, const Value& v)
     leaf.value = std::move(*next);
     if (!leaf.dirty) {
         leaf.dirty = true;
-        (leaf.signals == Signals::Both ? dirty_ : slowDirty_).push_back(id);
+        pendingOf(leaf.signals).push_back(id);
     }
     return true;
 }
@@ -271,7 +271,26 @@ std::string BusItemExporter::text(const std::string& path) const
     return formatText(leaf.value, leaf.format);
 }
 
-void BusItemExporter::publish() { emitChanges(dirty_); }
+std::vector<BusItemExporter::Id>& BusItemExporter::pendingOf(Signals signals)
+{
+    switch (signals) {
+    case Signals::Slow: return slowDirty_;
+    case Signals::Measured: return measuredDirty_;
+    case Signals::Both: break;
+    }
+    return dirty_;
+}
+
+void BusItemExporter::publish()
+{
+    if (dirty_.empty()) return;
+    // A signal goes out anyway: the measurements ride along at no extra message.
+    dirty_.insert(dirty_.end(), measuredDirty_.begin(), measuredDirty_.end());
+    measuredDirty_.clear();
+    emitChanges(dirty_);
+}
+
+void BusItemExporter::publishMeasured() { emitChanges(measuredDirty_); }
 
 void BusItemExporter::publishSlow() { emitChanges(slowDirty_); }
 

@@ -45,7 +45,11 @@ public:
     // a bounded rate, and read fresh on request (GetValue, GetItems: refreshed first by the
     // before-read hook). For per-pack values that change with every BMS update: dbus-flashmq (MQTT,
     // VRM) follows signals only, so they must be signalled, but not at the BMSes' rate.
-    enum class Signals { Both, Slow };
+    // Measured: stored when set (GetValue reads them fresh), signalled by the next publish() that
+    // has a Both leaf to signal, or by publishMeasured(), which the owner calls at a bounded rate:
+    // the bank's voltage, current, temperatures move with every pack's reading, and every
+    // consumer on the GX (systemcalc, dbus-flashmq, the GUI) pays for each signal we send.
+    enum class Signals { Both, Slow, Measured };
 
     // A leaf's handle: set() by id costs no lookup (the daemon sets every value on every recompute).
     using Id = std::size_t;
@@ -65,8 +69,12 @@ public:
     // Called before a Slow value is read on request (its leaf, a node, GetItems), to bring it up to date.
     void setBeforeRead(std::function<void()> hook) { beforeRead_ = std::move(hook); }
 
-    // Emits the signals for every leaf changed since the last publish; nothing when none did.
+    // Emits the signals for every Both leaf changed since the last publish, with the Measured ones
+    // changed since they were last signalled; nothing when no Both leaf changed.
     void publish();
+    // Emits the Measured leaves changed since they were last signalled; nothing when none did.
+    void publishMeasured();
+    std::size_t pendingMeasured() const { return measuredDirty_.size(); }
     // The same for the Slow leaves: one ItemsChanged of those that changed (and PropertiesChanged
     // each, if enabled).
     void publishSlow();
@@ -106,6 +114,7 @@ private:
     Object& addObject(const std::string& path, bool isLeaf, Id leaf);
     void addNodesAbove(const std::string& path);
     void emitChanges(std::vector<Id>& changed);
+    std::vector<Id>& pendingOf(Signals signals);  // where a leaf of this kind waits to be signalled
     void emit(sd_bus_message* signal);
     std::int32_t handleSetValue(Id id, const Decoded& requested);
     // f(relative key, leaf) for every leaf below the node, in path order.
@@ -117,7 +126,7 @@ private:
     Options options_;
     std::deque<Leaf> leaves_;                             // by Id; a deque, so that adding one moves none
     std::map<std::string, Object, std::less<>> objects_;  // leaves and nodes; ordered: a subtree is a range
-    std::vector<Id> dirty_, slowDirty_;
+    std::vector<Id> dirty_, slowDirty_, measuredDirty_;
     std::function<void()> beforeRead_;
 };
 

@@ -152,7 +152,9 @@ TEST_F(Aggregation, PerLeafSignalsWhenConfigured)
 TEST_F(Aggregation, PerPackValuesAreReadFreshAndSignalledAtABoundedRate)
 {
     startThreePacks();
-    startDaemon(std::string(kFixedInstance) + "pack_signal_interval = 1\n");
+    // measurement_signal_interval = 0: the bank's current is signalled with every recompute, to
+    // count recomputes against pack signals below.
+    startDaemon(std::string(kFixedInstance) + "pack_signal_interval = 1\nmeasurement_signal_interval = 0\n");
     ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
     const std::string slot = "/Batteries/" + std::to_string([&] {
         for (int n = 0; n < 3; ++n)
@@ -190,6 +192,57 @@ TEST_F(Aggregation, PerPackValuesAreReadFreshAndSignalledAtABoundedRate)
 
     ASSERT_EQ(client_.setValue(kSimControl, "/Pack/2/Present", sdbus::Variant(0)), 0);
     EXPECT_TRUE(client_.waitForItemsChanged(slot + "State", text("gone")));
+}
+
+// The bank's measurements move with every pack's reading: read fresh on request, signalled at most
+// every measurement_signal_interval, and at once with a change the GX acts on (a limit), in the
+// same ItemsChanged: a follower of signals never sees a new CCL beside a stale current.
+TEST_F(Aggregation, MeasurementsAreSignalledAtABoundedRateAndWithEveryLimitChange)
+{
+    startThreePacks();
+    startDaemon(std::string(kFixedInstance) + "measurement_signal_interval = 5\n[aggregation]\ntemperature_mode = max\n[charge]\ncurrent_feedback = false\n");
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-30.0)));
+    ASSERT_TRUE(client_.waitFor([&] { return client_.hasOwner(kAggregate); }));
+    client_.recordItemsChanged(kAggregate);
+    const auto signalled = [&](const std::string& path) {
+        std::vector<Value> out;
+        for (const auto& items : client_.itemsChanged())
+            if (const auto it = items.find(path); it != items.end()) out.push_back(it->second);
+        return out;
+    };
+
+    // A current, then a limit: the limit is signalled at once, and a follower of the signals has
+    // the current it was computed beside by then (in that signal or an earlier one).
+    ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Current", sdbus::Variant(-2.0)), 0);
+    ASSERT_TRUE(waitAggregate("/Dc/0/Current", num(-20.0)));
+    const auto cclBefore = aggregateValue("/Info/MaxChargeCurrent");
+    ASSERT_EQ(client_.setValue(sim(2), "/Info/MaxChargeCurrent", sdbus::Variant(10.0)), 0);
+    ASSERT_TRUE(client_.waitFor([&] { return !signalled("/Info/MaxChargeCurrent").empty(); }, 3s));
+    EXPECT_NE(signalled("/Info/MaxChargeCurrent").front(), cclBefore);
+    std::optional<Value> currentSeen;
+    for (const auto& items : client_.itemsChanged()) {
+        if (const auto it = items.find("/Dc/0/Current"); it != items.end()) currentSeen = it->second;
+        if (items.count("/Info/MaxChargeCurrent")) break;
+    }
+    EXPECT_EQ(currentSeen, num(-20.0));
+
+    // Nothing is waiting now. A temperature alone (it feeds no limit, unlike a current, which
+    // current_feedback learns from): GetValue has it at once, no signal yet; four more readings
+    // within half a second: one signal, 5 s after the first, with the last.
+    client_.recordItemsChanged(kAggregate);
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Temperature", sdbus::Variant(31.0)), 0);
+    ASSERT_TRUE(waitAggregate("/Dc/0/Temperature", num(31.0)));
+    EXPECT_TRUE(signalled("/Dc/0/Temperature").empty());
+    for (int i = 2; i <= 5; ++i) {
+        client_.waitFor([] { return false; }, 100ms);
+        ASSERT_EQ(client_.setValue(sim(2), "/Dc/0/Temperature", sdbus::Variant(30.0 + i)), 0);
+    }
+    ASSERT_TRUE(waitAggregate("/Dc/0/Temperature", num(35.0)));
+    ASSERT_TRUE(client_.waitForItemsChanged("/Dc/0/Temperature", num(35.0), 8s));
+    const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_GE(after, 5.0) << "held back for the interval";
+    EXPECT_EQ(signalled("/Dc/0/Temperature"), std::vector<Value>{num(35.0)});
 }
 
 // The same bank published per path (PropertiesChanged) and batched (ItemsChanged) must give the

@@ -25,6 +25,9 @@ struct ServiceConfig {
     Duration recomputeDelay = std::chrono::milliseconds(1);  // at most one recompute per this during a burst
     Duration watchdogTimeout = std::chrono::seconds(10);  // without a published recompute: exit for a restart
     Duration packSignalInterval = std::chrono::seconds(5);  // /Batteries/<n>/ values signalled at most this often
+    // The bank's measurements (voltage, current, temperatures, ...) signalled at most this often
+    // unless a limit, SOC or alarm change carries them; 0 = with every recompute.
+    Duration measurementSignalInterval = std::chrono::milliseconds(250);
     std::string stateFile = "/data/apps/dbus-battery-aggregator/state";  // run-time state; empty = none
 };
 
