@@ -53,33 +53,43 @@ void LimitGuard::onNameOwnerChanged(sdbus::Message& msg)
             aggregateOwner_ = newOwner;
         } else {
             packs_[newOwner] = Pack{};
-            readAll(newOwner);
+            readAll(newOwner, "GetItems", 0);
         }
     }
     recordBound();
 }
 
-void LimitGuard::readAll(const std::string& unique)
+// GetItems once, as systemcalc does; a driver without it (UnknownMethod) is read through GetValue
+// on "/", as the daemon reads it. A call that fails otherwise (a timeout on a loaded machine) is
+// tried again: until a read succeeds the pack counts as unbounded, never as vouching for nothing.
+void LimitGuard::readAll(const std::string& unique, const char* method, int attempt)
 {
     auto proxy = sdbus::createProxy(connection_, unique, "/");
     proxy->finishRegistration();
-    auto call = proxy->createMethodCall(kBusItemInterface, "GetItems");
+    auto call = proxy->createMethodCall(kBusItemInterface, method);
+    const bool items = std::string(method) == "GetItems";
     proxy->callMethod(
         call,
-        [this, unique](sdbus::MethodReply& reply, const sdbus::Error* error) {
+        [this, unique, items, attempt](sdbus::MethodReply& reply, const sdbus::Error* error) {
             auto it = packs_.find(unique);
             if (it == packs_.end()) return;
-            if (!error) {
+            if (error) {
+                if (items && error->getName() == "org.freedesktop.DBus.Error.UnknownMethod")
+                    return readAll(unique, "GetValue", 0);
+                if (attempt < kReadAttempts) return readAll(unique, items ? "GetItems" : "GetValue", attempt + 1);
+                it->second.readError = error->getName() + ": " + error->getMessage();
+            } else {
                 try {
-                    for (const auto& pv : decodeItems(reply)) apply(it->second, pv.path, pv.value.value);
-                } catch (const sdbus::Error&) {
-                    // a driver without GetItems (or a garbage reply): its signals still tell
+                    for (const auto& pv : items ? decodeItems(reply) : decodeNodeValue(reply, "/"))
+                        apply(it->second, pv.path, pv.value.value);
+                } catch (const sdbus::Error& e) {
+                    it->second.readError = e.getName() + ": " + e.getMessage();  // its signals still tell
                 }
             }
             it->second.read = true;
             recordBound();
         },
-        2'000'000);
+        kReadTimeoutMicroseconds);
     pending_.push_back(std::move(proxy));
 }
 
@@ -154,9 +164,18 @@ void LimitGuard::check(const std::string& path, double published)
         allowed = std::max(allowed, lastWithPacks_->dcl);
 
     if (published <= allowed + kRounding) return;
+    // What the guard knows of each pack, so that a violation says whether it is the daemon's or the guard's.
+    std::string packs;
+    for (const auto& [unique, p] : packs_) {
+        const auto service = services_.find(unique);
+        packs += fmt::format("; {} {}: CCL {} DCL {} allow {}/{}{}", service == services_.end() ? "" : service->second,
+                             unique, p.ccl ? fmt::format("{:g}", *p.ccl) : "-", p.dcl ? fmt::format("{:g}", *p.dcl) : "-",
+                             int(p.allowCharge), int(p.allowDischarge),
+                             !p.read ? ", not read yet" : p.readError.empty() ? "" : ", read failed: " + p.readError);
+    }
     violations_.push_back(fmt::format("{} {:g} A published while the packs on the bus vouch for {:g} A together "
-                                      "({} pack service(s))",
-                                      charge ? "CCL" : "DCL", published, allowed, packs_.size()));
+                                      "({} pack service(s){})",
+                                      charge ? "CCL" : "DCL", published, allowed, packs_.size(), packs));
 }
 
 }  // namespace bagg::test

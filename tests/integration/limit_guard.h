@@ -1,7 +1,8 @@
 #pragma once
 // Safety rule 1, watched in every integration test: the aggregate never publishes a CCL or DCL
 // above what the packs on the bus vouch for together at that moment. It follows every battery
-// service the way systemcalc does (its name on the bus, GetItems once, then its signals), and
+// service the way systemcalc does (its name on the bus, GetItems once, then its signals; GetValue on
+// "/" for a driver without GetItems, and a read that fails otherwise tried again), and
 // checks each CCL/DCL the aggregate sends against the sum of the packs' own limits:
 //   - a pack that blocks (AllowTo* = 0) or never published a limit vouches for nothing; one whose
 //     limit turns invalid keeps its last valid one (the daemon may hold it at that);
@@ -17,6 +18,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -43,6 +45,7 @@ private:
         std::optional<double> ccl, dcl;
         bool allowCharge = true, allowDischarge = true;
         bool read = false;
+        std::string readError;  // why its first read failed for good (its signals still count)
     };
     struct Bound {
         std::chrono::steady_clock::time_point at;
@@ -53,7 +56,9 @@ private:
     void onNameOwnerChanged(sdbus::Message& msg);
     void onSignal(sdbus::Message& msg);
     void apply(Pack& pack, const std::string& path, const Value& value);
-    void readAll(const std::string& unique);
+    static constexpr int kReadAttempts = 3;
+    static constexpr std::uint64_t kReadTimeoutMicroseconds = 10'000'000;
+    void readAll(const std::string& unique, const char* method, int attempt);
     void recordBound();
     void check(const std::string& path, double published);
 

@@ -47,13 +47,28 @@ TEST_F(LimitGuardTest, CatchesALimitAboveWhatThePacksVouchFor)
     publish(aggregate, 120, 200);
     ASSERT_EQ(client_.limitGuard().violations().size(), 1u);
     EXPECT_EQ(client_.limitGuard().violations()[0],
-              "CCL 120 A published while the packs on the bus vouch for 100 A together (2 pack service(s))");
+              "CCL 120 A published while the packs on the bus vouch for 100 A together (2 pack service(s); "
+              "com.victronenergy.battery.a :1.1: CCL 50 DCL 100 allow 1/1; "
+              "com.victronenergy.battery.b :1.2: CCL 50 DCL 100 allow 1/1)");
 
     // A pack that blocks vouches for nothing: 50 A is the most the bank may take.
     b.itemsChanged({{"/Io/AllowToCharge", item(sdbus::Variant(std::int32_t{0}))}});
     settle(LimitGuard::kInFlight + 100ms);
     publish(aggregate, 100, 200);
     EXPECT_EQ(client_.limitGuard().violations().size(), 2u);
+}
+
+// A driver without GetItems is read the way the daemon reads it, not taken as vouching for nothing
+// (which made every limit the daemon published from it a violation once kInFlight had passed).
+TEST_F(LimitGuardTest, ReadsADriverWithoutGetItemsThroughGetValue)
+{
+    FakePack old(client_, "com.victronenergy.battery.old", limits(50, 100), FakePack::Root::GetValueOnly);
+    FakePack aggregate(client_, "com.victronenergy.battery.aggregate", limits(0, 0));
+    settle(LimitGuard::kInFlight + 300ms);
+    publish(aggregate, 50, 100);
+    EXPECT_TRUE(client_.limitGuard().violations().empty()) << "what its GetValue on / says";
+    publish(aggregate, 60, 100);
+    EXPECT_EQ(client_.limitGuard().violations().size(), 1u);
 }
 
 TEST_F(LimitGuardTest, AllowsTheHeldDclOnlyWhileEveryPackIsAwayWithinTheGrace)
