@@ -9,7 +9,7 @@
 namespace bagg {
 
 BatteryBank::BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const BatteriesConfig& config,
-                         const PlausibilityConfig& plausibility, std::string ownName, std::function<void()> onChanged,
+                         const PlausibilityConfig& plausibility, std::string ownName, std::function<void(Urgency)> onChanged,
                          Instant started)
     : loop_(loop),
       connection_(connection),
@@ -37,7 +37,7 @@ void BatteryBank::onAppeared(const std::string& service, const std::string& owne
                                           LivenessConfig{config_.livenessInterval, config_.livenessTimeout}, onChanged_,
                                           &config_.overrides);
     reaper_.trigger();
-    onChanged_();
+    onChanged_(Urgency::Prompt);
 }
 
 void BatteryBank::onVanished(const std::string& service)
@@ -48,7 +48,7 @@ void BatteryBank::onVanished(const std::string& service)
     retired_.push_back(std::move(it->second));
     readers_.erase(it);
     reaper_.trigger();
-    onChanged_();
+    onChanged_(Urgency::Prompt);
 }
 
 std::set<std::string> BatteryBank::mergePairs()

@@ -32,10 +32,11 @@ struct PackEntry {
 
 class BatteryBank {
 public:
-    // ownName: our own service, never read. onChanged: something that feeds the aggregate changed.
+    // ownName: our own service, never read. onChanged: something that feeds the aggregate changed,
+    // and how soon that must count (PackReader).
     // started: the daemon's start, from which remembered packs have their grace.
     BatteryBank(EventLoop& loop, sdbus::IConnection& connection, const BatteriesConfig& config,
-                const PlausibilityConfig& plausibility, std::string ownName, std::function<void()> onChanged,
+                const PlausibilityConfig& plausibility, std::string ownName, std::function<void(Urgency)> onChanged,
                 Instant started);
     BatteryBank(const BatteryBank&) = delete;
     BatteryBank& operator=(const BatteryBank&) = delete;
@@ -68,7 +69,7 @@ private:
     const BatteriesConfig& config_;
     const PlausibilityConfig& plausibility_;
     std::string ownName_;
-    std::function<void()> onChanged_;
+    std::function<void(Urgency)> onChanged_;
     std::map<std::string, std::unique_ptr<PackReader>> readers_;  // services on the bus
     HealthMemory memory_;
     std::map<std::string, PackValues> merged_;  // [pair]: a pack's values with its shunt's, by service

@@ -48,7 +48,8 @@ Daemon::Daemon(Config config)
       recompute_(loop_, config_.service.recomputeDelay, [this] { recompute(); }),
       started_(loop_.now()),
       bank_(loop_, *connection_, config_.batteries, config_.aggregation.plausibility, kAggregateService,
-            [this] { recompute_.trigger(); }, started_),
+            [this](Urgency u) { u == Urgency::Prompt ? recompute_.trigger() : recompute_.triggerAtDeadline(); },
+            started_),
       gx_(*connection_, config_.sources, [this] { recompute_.trigger(); }),
       deviceSettings_(loop_, *connection_, config_.service,
                       {[this](int instance) {

@@ -31,7 +31,7 @@ bool isMissingMethod(const sdbus::Error& e)
 }  // namespace
 
 PackReader::PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-                       const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged,
+                       const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void(Urgency)> onChanged,
                        const std::vector<PackOverride>* overrides)
     : uniqueName_(std::move(uniqueName)),
       limits_(limits),
@@ -84,7 +84,7 @@ void PackReader::onLivenessReply(const sdbus::Error* error)
             spdlog::warn("{} ({}) does not answer: unresponsive", values_.label(), values_.service());
         else
             spdlog::info("{} ({}) answers again", values_.label(), values_.service());
-        onChanged_();
+        onChanged_(Urgency::Prompt);
     }
 }
 
@@ -94,7 +94,7 @@ void PackReader::onSignal(sdbus::Message& msg)
     sd_bus_message* raw = RawMessage::of(msg);
     const std::string_view member = nonNull(sd_bus_message_get_member(raw));
     const std::string_view path = nonNull(sd_bus_message_get_path(raw));
-    bool changed = false;
+    Change changed;
     try {
         if (member == "PropertiesChanged") {
             // The object path first: a signal on a path we do not use is not read at all.
@@ -113,16 +113,16 @@ void PackReader::onSignal(sdbus::Message& msg)
                          e.getMessage());
         return;
     }
-    if (changed && ready_) onChanged_();
+    if (changed.any && ready_) onChanged_(changed.urgency);
 }
 
-void PackReader::applyOne(std::string_view path, const Decoded& value, bool& changed)
+void PackReader::applyOne(std::string_view path, const Decoded& value, Change& changed)
 {
     const auto outcome = values_.apply(path, value, limits_);
     switch (outcome.kind) {
-    case ApplyOutcome::Kind::Changed: changed = true; break;
+    case ApplyOutcome::Kind::Changed: changed.add(outcome.urgency); break;
     case ApplyOutcome::Kind::Rejected:
-        changed = true;  // the field became absent
+        changed.add(outcome.urgency);  // the field became absent
         if (outcome.firstForPath)
             spdlog::warn("{} ({}): ignoring {} on {} (logged once per path)", values_.label(), values_.service(),
                          outcome.reason, path);
@@ -162,7 +162,7 @@ void PackReader::requestItems()
         "GetItems",
         [this](sdbus::MethodReply& reply) {
             std::size_t paths = 0;
-            bool changed = false;
+            Change changed;
             visitItems(
                 reply,
                 [&](std::string_view path, const Decoded& value) {
@@ -181,7 +181,7 @@ void PackReader::requestRootValue()
     readRoot(
         "GetValue",
         [this](sdbus::MethodReply& reply) {
-            bool changed = false;
+            Change changed;
             const auto values = decodeNodeValue(reply, "/");
             for (const auto& pv : values) applyOne(pv.path, pv.value, changed);
             return values.size();
@@ -193,7 +193,7 @@ void PackReader::onInitialRead(std::size_t paths)
 {
     if (!ready_) spdlog::info("battery {} ({}) read: {} paths", values_.label(), values_.service(), paths);
     ready_ = true;
-    onChanged_();
+    onChanged_(Urgency::Prompt);
 }
 
 void PackReader::retryLater()

@@ -25,9 +25,11 @@ struct LivenessConfig {
 
 class PackReader {
 public:
-    // onChanged: a value or the pack's responsiveness changed. overrides: [pack "..."] (not owned).
+    // onChanged: a value or the pack's responsiveness changed, and how soon that must count
+    // (Urgency, packs/battery_paths.h: Prompt but for a signal that moved measurements only).
+    // overrides: [pack "..."] (not owned).
     PackReader(EventLoop& loop, sdbus::IConnection& connection, std::string service, std::string uniqueName,
-               const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void()> onChanged,
+               const PlausibilityConfig& limits, LivenessConfig liveness, std::function<void(Urgency)> onChanged,
                const std::vector<PackOverride>* overrides = nullptr);
     ~PackReader();
     PackReader(const PackReader&) = delete;
@@ -51,13 +53,23 @@ private:
     void readRoot(const char* method, Decode decode, std::function<void()> onMissing);
     void onInitialRead(std::size_t paths);
     void retryLater();
-    void applyOne(std::string_view path, const Decoded& value, bool& changed);
+    // What one signal or read changed: anything, and the most urgent of it.
+    struct Change {
+        bool any = false;
+        Urgency urgency = Urgency::WithReading;
+        void add(Urgency u)
+        {
+            any = true;
+            if (u == Urgency::Prompt) urgency = u;
+        }
+    };
+    void applyOne(std::string_view path, const Decoded& value, Change& changed);
     void checkLiveness();
     void onLivenessReply(const sdbus::Error* error);
 
     std::string uniqueName_;
     const PlausibilityConfig& limits_;
-    std::function<void()> onChanged_;
+    std::function<void(Urgency)> onChanged_;
     PackValues values_;
     bool ready_ = false;
     LivenessConfig liveness_;

@@ -15,17 +15,21 @@ CoalescingEvent::CoalescingEvent(EventLoop& loop, std::chrono::microseconds inte
     timer_.setPriority(SD_EVENT_PRIORITY_IMPORTANT);
 }
 
+bool CoalescingEvent::armDeadline()
+{
+    if (timer_.pending()) return false;
+    const auto now = loop_.now();
+    const bool quiet = lastRun_ == std::chrono::microseconds::min() || now >= lastRun_ + interval_;
+    timer_.scheduleAt(quiet ? now + interval_ : lastRun_ + interval_);
+    return quiet;
+}
+
 void CoalescingEvent::trigger()
 {
-    if (timer_.pending()) return;
-    const auto now = loop_.now();
-    if (lastRun_ == std::chrono::microseconds::min() || now >= lastRun_ + interval_) {
-        idle_.trigger();
-        timer_.scheduleAt(now + interval_);
-    } else {
-        timer_.scheduleAt(lastRun_ + interval_);
-    }
+    if (armDeadline()) idle_.trigger();
 }
+
+void CoalescingEvent::triggerAtDeadline() { armDeadline(); }
 
 void CoalescingEvent::run()
 {

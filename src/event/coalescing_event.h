@@ -24,8 +24,16 @@ public:
     CoalescingEvent& operator=(const CoalescingEvent&) = delete;
 
     void trigger();
+    // Runs when `interval` has passed since this trigger (or at the end of the interval after the
+    // last run), not as soon as the loop is idle: for a change that is likely the first of several
+    // still on their way (a BMS driver publishing per path sends one signal per changed path), so
+    // that they make one run, not one for the first and one for the rest. A trigger() while this
+    // waits runs with it: no later than `interval` after the first of them.
+    void triggerAtDeadline();
 
 private:
+    // Arms the timer unless it is armed: true when this is the first trigger after a quiet spell.
+    bool armDeadline();
     void run();
 
     EventLoop& loop_;

@@ -135,4 +135,25 @@ const BatteryPath* findPackPath(std::string_view path)
     return it == map.end() ? nullptr : it->second;
 }
 
+Urgency urgencyOf(const BatteryPath& row)
+{
+    if (row.kind == BatteryPath::Kind::CellId) return Urgency::WithReading;
+    if (row.kind != BatteryPath::Kind::Quantity) return Urgency::Prompt;  // alarms, identity, charge mode
+    switch (static_cast<Quantity>(row.index)) {
+    case Quantity::Soc:
+    case Quantity::ChargeCurrentLimit:
+    case Quantity::DischargeCurrentLimit:
+    case Quantity::ChargeVoltageLimit:
+    case Quantity::BatteryLowVoltage:
+    case Quantity::ModulesOnline:
+    case Quantity::ModulesOffline:
+    case Quantity::ModulesBlockingCharge:
+    case Quantity::ModulesBlockingDischarge:
+    case Quantity::AllowToCharge:
+    case Quantity::AllowToDischarge:
+    case Quantity::Connected: return Urgency::Prompt;
+    default: return Urgency::WithReading;
+    }
+}
+
 }  // namespace bagg

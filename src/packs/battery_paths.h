@@ -48,6 +48,18 @@ const std::array<BatteryPath, kBatteryPathCount>& batteryPaths();
 // tree): ignored cheaply. A hash map built once; no allocation per call.
 const BatteryPath* findPackPath(std::string_view path);
 
+// How soon a changed path must reach the aggregate (the daemon's recompute, CoalescingEvent).
+// Prompt: what the GX and the inverter act on: the SOC, a limit (CCL, DCL, CVL, the allow and
+// blocking flags, modules on/offline), an alarm, /Connected, the identity: recomputed as soon as
+// the bus is drained. WithReading: a measurement (voltage, current, power, temperatures, cell
+// extremes, capacity, balancing): a driver that publishes per path (dbus-serialbattery) sends the
+// rest of its reading right behind it, so the recompute waits up to [service] recompute_delay for
+// it: one reading, one recompute (run at once, the first path made a recompute of its own: 1.85
+// per reading at 16 packs in scripts/bench). A reading that also moves the SOC or a limit is
+// recomputed within recompute_delay of its first path either way.
+enum class Urgency : std::uint8_t { WithReading, Prompt };
+Urgency urgencyOf(const BatteryPath& row);
+
 // The path of a quantity ("/Soc"), for log messages and `status`.
 inline std::string_view quantityPath(Quantity q) { return batteryPath(q).path; }
 

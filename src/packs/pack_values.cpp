@@ -65,7 +65,10 @@ ApplyOutcome PackValues::reject(std::string_view path, std::string reason)
 
 ApplyOutcome PackValues::apply(std::string_view path, const Decoded& value, const PlausibilityConfig& limits)
 {
-    auto outcome = applyRaw(path, value, limits);
+    const BatteryPath* target = findPackPath(path);
+    if (!target) return {};
+    auto outcome = applyRaw(*target, value, limits);
+    outcome.urgency = urgencyOf(*target);
     if (overrides_ && !overrides_->empty() && outcome.kind != ApplyOutcome::Kind::Unchanged &&
         outcome.kind != ApplyOutcome::Kind::Ignored)
         refreshOverride(path);
@@ -92,10 +95,9 @@ void PackValues::takeFrom(const PackSnapshot& other, const std::vector<Quantity>
         }
 }
 
-ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded, const PlausibilityConfig& limits)
+ApplyOutcome PackValues::applyRaw(const BatteryPath& target, const Decoded& decoded, const PlausibilityConfig& limits)
 {
-    const BatteryPath* target = findPackPath(path);
-    if (!target) return {};
+    const std::string_view path = target.path;
     const Value& v = decoded.value;
     using K = BatteryPath::Kind;
 
@@ -107,31 +109,31 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
 
     // A value we cannot read makes the field absent: keeping the old one would be trusting stale data.
     if (!decoded.typeOk) {
-        switch (target->kind) {
-        case K::Quantity: snapshot_.values[target->index].reset(); break;
-        case K::Alarm: snapshot_.alarms[target->index].reset(); break;
+        switch (target.kind) {
+        case K::Quantity: snapshot_.values[target.index].reset(); break;
+        case K::Alarm: snapshot_.alarms[target.index].reset(); break;
         default: break;
         }
         return reject(path, "a D-Bus type that is not a number, string or invalid");
     }
 
-    switch (target->kind) {
+    switch (target.kind) {
     case K::Quantity: {
-        auto& field = snapshot_.values[target->index];
+        auto& field = snapshot_.values[target.index];
         if (!isValid(v)) return store(field, std::optional<double>{});
         const auto n = asNumber(v);
         if (!n) {
             field.reset();
             return reject(path, fmt::format("a string '{}' where a number belongs", asText(v) ? *asText(v) : ""));
         }
-        if (!plausible(static_cast<Quantity>(target->index), *n, limits)) {
+        if (!plausible(static_cast<Quantity>(target.index), *n, limits)) {
             field.reset();
             return reject(path, fmt::format("implausible value {}", *n));
         }
         return store(field, std::optional<double>{*n});
     }
     case K::Alarm: {
-        auto& field = snapshot_.alarms[target->index];
+        auto& field = snapshot_.alarms[target.index];
         if (!isValid(v)) return store(field, std::optional<int>{});
         const auto n = asNumber(v);
         if (!n || (*n != 0.0 && *n != 1.0 && *n != 2.0)) {
@@ -142,13 +144,13 @@ ApplyOutcome PackValues::applyRaw(std::string_view path, const Decoded& decoded,
     }
     case K::CellId: {
         // Drivers publish cell ids as text ("C7") or as a bare number.
-        auto& field = snapshot_.cellIds[target->index];
+        auto& field = snapshot_.cellIds[target.index];
         if (const auto* s = asText(v)) return store(field, *s);
         if (const auto n = asNumber(v)) return store(field, fmt::format("C{}", *n));
         return store(field, std::string{});
     }
     case K::Meta: {
-        const auto meta = static_cast<PackMeta>(target->index);
+        const auto meta = static_cast<PackMeta>(target.index);
         if (meta == PackMeta::ProductId || meta == PackMeta::DeviceInstance) {
             auto& field = meta == PackMeta::ProductId ? productId_ : deviceInstance_;
             const auto n = asNumber(v);

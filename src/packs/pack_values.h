@@ -22,6 +22,7 @@ struct ApplyOutcome {
     Kind kind = Kind::Ignored;
     std::string reason;        // for Rejected: "wrong type", "implausible value 250"
     bool firstForPath = false; // for Rejected: the first rejection on this path (log it)
+    Urgency urgency = Urgency::WithReading;  // of the path, whatever the kind (battery_paths.h)
 };
 
 // "Bulk", "Absorption (balancing)", "Float Transition", "Float"... -> its phase; Unknown otherwise.
@@ -63,7 +64,7 @@ public:
 
 private:
     std::string makeLabel() const;
-    ApplyOutcome applyRaw(std::string_view path, const Decoded& value, const PlausibilityConfig& limits);
+    ApplyOutcome applyRaw(const BatteryPath& target, const Decoded& value, const PlausibilityConfig& limits);
     ApplyOutcome reject(std::string_view path, std::string reason);
     void refreshOverride(std::string_view changedPath);
 

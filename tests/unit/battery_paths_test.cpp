@@ -125,6 +125,27 @@ TEST(BatteryPaths, CellExtremesPairAValueWithAnId)
     }
 }
 
+TEST(BatteryPaths, WhatTheInverterActsOnIsPromptAMeasurementWaitsForItsReading)
+{
+    // Prompt: recomputed as soon as the bus is drained. The SOC, every limit and flag DVCC passes
+    // on, what makes a pack count or not, every alarm and the identity.
+    for (Quantity q : {Quantity::Soc, Quantity::ChargeCurrentLimit, Quantity::DischargeCurrentLimit,
+                       Quantity::ChargeVoltageLimit, Quantity::BatteryLowVoltage, Quantity::AllowToCharge,
+                       Quantity::AllowToDischarge, Quantity::ModulesBlockingCharge, Quantity::ModulesBlockingDischarge,
+                       Quantity::ModulesOnline, Quantity::ModulesOffline, Quantity::Connected})
+        EXPECT_EQ(urgencyOf(batteryPath(q)), Urgency::Prompt) << quantityPath(q);
+    for (std::size_t a = 0; a < kAlarmCount; ++a)
+        EXPECT_EQ(urgencyOf(batteryPath(static_cast<Alarm>(a))), Urgency::Prompt) << batteryPath(static_cast<Alarm>(a)).path;
+    for (std::size_t m = 0; m < kPackMetaCount; ++m)
+        EXPECT_EQ(urgencyOf(batteryPath(static_cast<PackMeta>(m))), Urgency::Prompt) << batteryPath(static_cast<PackMeta>(m)).path;
+    // A measurement: within recompute_delay, together with the rest of the driver's reading.
+    for (Quantity q : {Quantity::Voltage, Quantity::Current, Quantity::Power, Quantity::Temperature, Quantity::Capacity,
+                       Quantity::ConsumedAmphours, Quantity::TimeToGo, Quantity::MinCellVoltage, Quantity::MaxCellVoltage,
+                       Quantity::Balancing})
+        EXPECT_EQ(urgencyOf(batteryPath(q)), Urgency::WithReading) << quantityPath(q);
+    EXPECT_EQ(urgencyOf(cellIdPath(CellExtreme::MaxVoltage)), Urgency::WithReading);
+}
+
 TEST(BatteryPaths, LeafNameIsTheLastComponent)
 {
     EXPECT_EQ(leafName("/Dc/0/Voltage"), "Voltage");

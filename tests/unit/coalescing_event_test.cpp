@@ -1,6 +1,7 @@
 // CoalescingEvent on a real sd-event loop: a burst of triggers is one run, a trigger after a quiet
 // spell runs once the loop is idle, and a trigger never waits longer than the interval, even while
-// the loop never becomes idle (a bus that keeps delivering other packs' signals).
+// the loop never becomes idle (a bus that keeps delivering other packs' signals). A reading that
+// arrives path by path, its first path a measurement, is one run at the deadline.
 
 #include "event/coalescing_event.h"
 #include "event/event_loop.h"
@@ -84,6 +85,52 @@ TEST(CoalescingEvent, TriggersSoonAfterARunWaitForTheIntervalAndRunTogether)
     ASSERT_GE(runs.size(), 2u);
     EXPECT_LE(runs.size(), 3u) << "at most one run per interval";
     for (std::size_t i = 1; i < runs.size(); ++i) EXPECT_GE(runs[i] - runs[i - 1], 30ms);
+}
+
+TEST(CoalescingEvent, AReadingArrivingPathByPathIsOneRunAtTheDeadline)
+{
+    // A driver that publishes per path: its first signal is a measurement (triggerAtDeadline), the
+    // SOC (trigger) and the rest follow one by one with the loop idle in between. Were the first
+    // run at idle, the first path would make a run of its own and the rest another.
+    EventLoop loop;
+    std::vector<std::chrono::microseconds> runs;
+    CoalescingEvent event(loop, 60ms, [&] { runs.push_back(loop.now()); });
+    std::chrono::microseconds first{};
+    int paths = 0;
+    TimerEvent path(loop, [&] {
+        if (paths == 0) first = loop.now();
+        if (paths == 4)
+            event.trigger();
+        else
+            event.triggerAtDeadline();
+        if (++paths < 9) path.schedule(1ms);  // 9 paths over ~8 ms
+    });
+    TimerEvent stop(loop, [&] { loop.exit(0); });
+    path.schedule(1ms);
+    stop.schedule(400ms);
+    loop.run();
+    ASSERT_EQ(runs.size(), 1u) << "one reading, one run";
+    EXPECT_GE(runs[0] - first, 60ms) << "not before the deadline: the rest of the reading was on its way";
+    EXPECT_LT(runs[0] - first, 300ms);  // generous for a loaded machine
+}
+
+TEST(CoalescingEvent, AMeasurementAloneRunsAtTheDeadlineNotAtIdle)
+{
+    EventLoop loop;
+    std::chrono::microseconds triggeredAt{}, ranAt{};
+    CoalescingEvent event(loop, 30ms, [&] {
+        ranAt = loop.now();
+        loop.exit(0);
+    });
+    TimerEvent start(loop, [&] {
+        triggeredAt = loop.now();
+        event.triggerAtDeadline();
+    });
+    TimerEvent giveUp(loop, [&] { loop.exit(1); });
+    start.schedule(1ms);
+    giveUp.schedule(2s);
+    ASSERT_EQ(loop.run(), 0);
+    EXPECT_GE(ranAt - triggeredAt, 30ms);
 }
 
 }  // namespace

@@ -33,6 +33,17 @@ TEST_F(PackValuesTest, KnownPathsFillTheSnapshot)
     EXPECT_EQ(s.alarm(Alarm::HighCellVoltage), 2);
 }
 
+TEST_F(PackValuesTest, AnOutcomeSaysHowSoonItMustCount)
+{
+    EXPECT_EQ(pack.apply("/Dc/0/Voltage", good(53.1), limits).urgency, Urgency::WithReading);
+    EXPECT_EQ(pack.apply("/Soc", good(80.0), limits).urgency, Urgency::Prompt);
+    // A refused value makes a field absent: as urgent as the path, whatever the kind.
+    const auto refused = pack.apply("/Info/MaxChargeCurrent", good(std::string("lots")), limits);
+    EXPECT_EQ(refused.kind, ApplyOutcome::Kind::Rejected);
+    EXPECT_EQ(refused.urgency, Urgency::Prompt);
+    EXPECT_EQ(pack.apply("/System/MaxCellVoltage", good(std::string("high")), limits).urgency, Urgency::WithReading);
+}
+
 TEST_F(PackValuesTest, UnknownPathsAreIgnored)
 {
     EXPECT_EQ(pack.apply("/Some/Driver/Specific", good(1.0), limits).kind, ApplyOutcome::Kind::Ignored);
