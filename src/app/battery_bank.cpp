@@ -85,7 +85,7 @@ const HealthAssessment& BatteryBank::assess(Instant now)
     }
 
     const std::vector<PackVerdict> before = std::move(assessment_.packs);
-    assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_, memory_, now);
+    assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_, memory_, now, std::move(assessment_.bank));
 
     // Log what changed: a pack's health or how it counts. Packs keep their order (by service),
     // so the same index is nearly always the same pack.

@@ -14,9 +14,16 @@ using Record = HealthMemory::Record;
 // What the aggregate cannot do without: a pack lacking them is `invalid`, and held.
 bool hasEssentials(const PackSnapshot& s) { return s.get(Quantity::Soc) && s.get(Quantity::Voltage); }
 
-std::string identityOf(const PackValues& s)
+// What a pack on the bus is: by /Serial, else by its service (Record::byService); into `out`,
+// whose storage is kept between recomputes.
+void identityOf(const PackValues& s, const Record& r, std::string& out)
 {
-    return s.serial().empty() ? "service:" + s.service() : "serial:" + s.serial();
+    if (s.serial().empty()) {
+        out = r.byService;
+    } else {
+        out.assign("serial:");
+        out += s.serial();
+    }
 }
 
 PackIdentity roleIdentity(const PackValues& s)
@@ -111,17 +118,26 @@ void takeLowerLimits(PackSnapshot& held, const PackSnapshot& now)
         if (const auto& v = now.get(q)) held.get(q) = v;
 }
 
-PackSnapshot bankEntry(const Record& r, const PackObservation* obs, const std::string& service,
-                       const std::string& label, PackPresence presence)
+// Into `s`, a recycled entry: assigned whole, its strings' storage reused.
+void bankEntry(const Record& r, const PackObservation* obs, const std::string& service, const std::string& label,
+               PackPresence presence, PackSnapshot& s)
 {
-    PackSnapshot s;
-    if (r.lastOnline) s = *r.lastOnline;
+    if (r.lastOnline)
+        s = *r.lastOnline;  // not a conditional expression: that would copy into a temporary first
+    else
+        s = PackSnapshot{};
     if (presence == PackPresence::Held && obs && obs->read) takeLowerLimits(s, obs->values->snapshot());
     s.service = service;
     s.identity = r.identity;
     if (!label.empty()) s.label = label;
     s.presence = presence;
-    return s;
+}
+
+// The next entry of a bank built in recycled storage: `used` of `bank` are taken.
+PackSnapshot& nextEntry(std::vector<PackSnapshot>& bank, std::size_t& used)
+{
+    if (used == bank.size()) bank.emplace_back();
+    return bank[used++];
 }
 
 }  // namespace
@@ -152,10 +168,13 @@ std::string_view presenceName(PackPresence p)
 }
 
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
-                              const BatteriesConfig& config, HealthMemory& m, Instant now)
+                              const BatteriesConfig& config, HealthMemory& m, Instant now,
+                              std::vector<PackSnapshot> recycled)
 {
     const Instant grace = config.reconnectGrace;
     HealthAssessment out;
+    out.bank = std::move(recycled);
+    std::size_t banked = 0;
 
     for (const auto& [service, obs] : observed) {
         auto [it, fresh] = m.services.try_emplace(service);
@@ -165,7 +184,6 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     // Each service: its health, its role, and how it counts.
     KnownIndex knownIds = indexKnown(m);
     bool anyConnecting = false, anyOnline = false;
-    std::map<std::string, std::string, std::less<>> identities;  // service -> identity now, for matching remembered packs
     out.packs.reserve(m.services.size() + m.known.size());
     out.bank.reserve(m.services.size() + m.known.size());
     for (auto& [service, r] : m.services) {
@@ -174,9 +192,13 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         r.health = healthOf(obs, config);
         if (obs) r.label = obs->values->label();
         const bool readNow = obs && obs->read;
-        const std::string byService = "service:" + service;
-        std::string identity = readNow ? identityOf(*obs->values) : !r.identity.empty() ? r.identity : byService;
-        const bool isKnown = knownIds.count(identity) || knownIds.count(byService);
+        if (r.byService.empty()) r.byService = "service:" + service;
+        std::string& identity = r.identityNow;
+        if (readNow)
+            identityOf(*obs->values, r, identity);
+        else
+            identity = !r.identity.empty() ? r.identity : r.byService;
+        const bool isKnown = knownIds.count(identity) || knownIds.count(r.byService);
         if (readNow) {
             const bool bmsData = publishesBmsData(obs->values->snapshot()), wasPack = r.wasPack || isKnown;
             if (!r.roleInputs || !sameRoleInputs(*r.roleInputs, *obs->values, bmsData, wasPack)) {
@@ -208,14 +230,13 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             r.presence = awayPresence(r, obs, isKnown, grace, m, now);
         }
         if (r.forgotten) r.presence.reset();
-        identities[service] = identity;
     }
 
     // The same /Serial online under another service name: the away record is that pack, counted once.
     for (auto& [service, r] : m.services) {
         if (!r.presence || *r.presence == PackPresence::Online) continue;
         for (const auto& [other, o] : m.services)
-            if (other != service && o.presence == PackPresence::Online && identities[other] == identities[service])
+            if (other != service && o.presence == PackPresence::Online && o.identityNow == r.identityNow)
                 r.presence.reset();
     }
 
@@ -223,7 +244,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         PackVerdict v;
         v.slot = r.slot;
         v.service = service;
-        v.identity = identities[service];
+        v.identity = r.identityNow;
         v.label = r.label;
         v.health = r.health;
         v.role = r.role;
@@ -231,8 +252,8 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         v.presence = r.presence;
         const auto found = observed.find(service);
         if (r.presence)
-            out.bank.push_back(bankEntry(r, found == observed.end() ? nullptr : &found->second, service, v.label,
-                                         *r.presence));
+            bankEntry(r, found == observed.end() ? nullptr : &found->second, service, v.label, *r.presence,
+                      nextEntry(out.bank, banked));
         out.packs.push_back(std::move(v));
     }
 
@@ -241,14 +262,14 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     if (now - m.started >= grace) {
         // What a service on the bus is, or was last online as; or the service itself ("service:<name>").
         std::unordered_set<std::string_view> seenIds;
-        seenIds.reserve(identities.size());
-        for (const auto& [service, identity] : identities) seenIds.insert(identity);
+        seenIds.reserve(m.services.size());
+        for (const auto& [service, r] : m.services) seenIds.insert(r.identityNow);
         constexpr std::string_view kByService = "service:";
         for (const auto& k : m.known) {
             const std::string_view id = k.identity;
             const bool seen = seenIds.count(id) ||
                               (id.substr(0, kByService.size()) == kByService &&
-                               identities.find(id.substr(kByService.size())) != identities.end());
+                               m.services.count(std::string(id.substr(kByService.size()))));
             if (seen || knownButExcluded(k, config)) continue;
             auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
             if (fresh) slot->second = m.nextSlot++;
@@ -259,10 +280,11 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             v.health = PackHealth::Missing;
             v.roleReason = "remembered from an earlier run";
             v.presence = PackPresence::Missing;
-            out.bank.push_back(bankEntry(Record{}, nullptr, "", k.label, PackPresence::Missing));
+            bankEntry(Record{}, nullptr, "", k.label, PackPresence::Missing, nextEntry(out.bank, banked));
             out.packs.push_back(std::move(v));
         }
     }
+    out.bank.resize(banked);
     std::sort(out.packs.begin(), out.packs.end(), [](const PackVerdict& a, const PackVerdict& b) { return a.slot < b.slot; });
 
     if (!m.settled && ((initialScanDone && !anyConnecting) || now - m.started >= kSettleTimeout)) m.settled = true;

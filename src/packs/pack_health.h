@@ -113,6 +113,9 @@ struct HealthMemory {
         bool wasPack = false;                        // counted as a pack once: stays one
         std::optional<PackSnapshot> lastOnline;      // its values at its last online moment: what is held
         std::string identity;                        // of its last online moment
+        // Scratch of assessHealth, kept to reuse their storage (it runs on every recompute):
+        std::string byService;                       // "service:<its service>", set once
+        std::string identityNow;                     // what it is as last assessed
         std::optional<Instant> awaySince;            // when it stopped being online
         std::optional<Instant> firstSeen;            // when it appeared, while it was never online
         std::optional<PackPresence> presence;        // as last assessed
@@ -128,8 +131,11 @@ struct HealthMemory {
 
 // The whole bank at `now`. `observed`: every battery service on the bus, by service name, except
 // those excluded by service name (never read) and our own. `initialScanDone`: ListNames answered.
+// recycled: the previous assessment's bank, whose storage the new one reuses (a recompute at 16
+// packs allocated 48 strings for it); its contents do not matter.
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
-                              const BatteriesConfig& config, HealthMemory& memory, Instant now);
+                              const BatteriesConfig& config, HealthMemory& memory, Instant now,
+                              std::vector<PackSnapshot> recycled = {});
 
 // The owner removed packs for good: forgets every pack that is missing now (away longer than the
 // grace, or remembered and not back); a held one may be a driver restarting and is kept. Returns

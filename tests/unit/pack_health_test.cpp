@@ -93,6 +93,48 @@ TEST(PackHealth, OnlineGoneHeldMissingAndBack)
     EXPECT_EQ(presence(bank.at(41s), "A"), PackPresence::Held) << "a new grace for a new absence";
 }
 
+// A recompute builds the bank in the previous one's storage, to reuse its strings: what stood in
+// it before (more packs, other packs) must not show through.
+TEST(PackHealth, ABankBuiltInRecycledStorageIsTheBankBuiltAfresh)
+{
+    Bank fresh, recycling;
+    std::vector<PackSnapshot> kept;
+    const auto same = [](const PackSnapshot& a, const PackSnapshot& b) {
+        return a.service == b.service && a.label == b.label && a.identity == b.identity && a.presence == b.presence &&
+               a.chargePhase == b.chargePhase && a.values == b.values && a.cellIds == b.cellIds && a.alarms == b.alarms;
+    };
+    const auto step = [&](std::chrono::seconds now, const std::function<void(Bank&)>& change) {
+        change(fresh);
+        change(recycling);
+        const auto a = fresh.at(now);
+        auto b = assessHealth(recycling.observed, true, recycling.config, recycling.memory, now, std::move(kept));
+        ASSERT_EQ(a.bank.size(), b.bank.size());
+        for (std::size_t i = 0; i < a.bank.size(); ++i)
+            EXPECT_TRUE(same(a.bank[i], b.bank[i])) << "entry " << i << " (" << a.bank[i].label << ") at " << now.count() << " s";
+        kept = std::move(b.bank);
+    };
+    step(0s, [](Bank& b) {
+        b.memory.known.push_back({"serial:OLD", "Old"});  // remembered, never back: missing after the grace
+        b.add("A", 70, "SA");
+        b.add("B", 60);
+        b.add("C", 50, "SC");
+        Bank::set(*b.states.at("com.victronenergy.battery.C"), "/System/MaxVoltageCellId", std::string("C12"));
+    });
+    step(1s, [](Bank& b) {
+        b.leave("C");  // held: its last online values
+        Bank::set(*b.states.at("com.victronenergy.battery.A"), "/Soc", 71.0);
+    });
+    step(40s, [](Bank&) {});  // C and Old missing
+    // B excluded: a shorter bank, Old's entry (nothing known of it) where C's values stood.
+    step(41s, [](Bank& b) { b.config.exclude = {"com.victronenergy.battery.B"}; });
+    step(42s, [](Bank& b) { forgetMissing(b.memory); });  // C and Old forgotten
+    step(43s, [](Bank& b) {
+        b.leave("A");
+        b.add("D", 40, "SD");  // a new pack where A stood
+    });
+    step(44s, [](Bank& b) { b.add("C", 55, "SC"); });  // C back, by its serial
+}
+
 TEST(PackHealth, EveryWayOfBeingAwayIsHeld)
 {
     struct Case {
