@@ -181,6 +181,9 @@ AggregateResult aggregate(const std::vector<PackSnapshot>& all, const Aggregatio
     // Online packs count for everything. Held ones (briefly away) for what was true a moment ago and
     // must not vanish: SOC, capacity, current, alarms, CVL; never for limits.
     BankView bank;
+    bank.online.reserve(all.size());  // every recompute: the core's lists grown as they fill were 3 % of one
+    bank.held.reserve(all.size());
+    bank.counted.reserve(all.size());
     int missing = 0;
     for (const auto& p : all) {
         if (p.presence == PackPresence::Online) bank.online.push_back(&p);

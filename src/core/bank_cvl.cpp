@@ -66,13 +66,18 @@ BankCvl decideBankCvl(const Packs& online, const Packs& held, CvlMode mode, std:
     }
 
     BankCvl out;
-    Packs all = online;
+    Packs all;
+    all.reserve(online.size() + held.size());
+    all.insert(all.end(), online.begin(), online.end());
     all.insert(all.end(), held.begin(), held.end());
     if (mode == CvlMode::Min) {
         const Pick low = extreme(all, true);
         if (low.pack) out = {low.cvl, "", fmt::format("lowest CVL: {} {:g} V", low.pack->label, low.cvl)};
     } else {
         Packs stillCharging = held, inTransition, done;
+        stillCharging.reserve(held.size() + online.size());
+        inTransition.reserve(online.size());
+        done.reserve(online.size());
         std::string leftOut;
         for (const auto* p : online) {
             if (charging(p->chargePhase)) {

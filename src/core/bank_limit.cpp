@@ -66,6 +66,7 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
     // wired in parallel: its block (as it was, or as it still publishes it) stops the bank under
     // Stop, and a FET found closed stays so under Exclude, while it is away.
     std::vector<const PackSnapshot*> open;
+    open.reserve(packs.size());  // every recompute: the core's lists grown as they fill were 3 % of one
     BlockWatches seen;
     std::string stop;
     auto stopWith = [&](const PackSnapshot& p, const std::string& why, const char* suffix) {
@@ -123,6 +124,7 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
 
     // Only a pack that publishes a limit vouches for a share of the bank's current.
     std::vector<const PackSnapshot*> vouching;
+    vouching.reserve(open.size());
     std::string silent;
     for (const auto* p : open) {
         if (p->get(d.limit)) vouching.push_back(p);

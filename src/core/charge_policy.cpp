@@ -90,6 +90,7 @@ CellAlarm cellAlarm(const Packs& counted, const ImbalanceConfig& config)
 Packs notBlocking(const Packs& online, CurrentDirection d)
 {
     Packs out;
+    out.reserve(online.size());
     for (const auto* p : online)
         if (blockingReason(*p, d).empty()) out.push_back(p);
     return out;

@@ -66,6 +66,7 @@ FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguar
     const char* limitName = d == CurrentDirection::Charge ? "CCL" : "DCL";
     const double sign = d == CurrentDirection::Charge ? 1.0 : -1.0;
     Packs vouching;
+    vouching.reserve(open.size());
     for (const auto* p : open)
         if (p->get(limitQ)) vouching.push_back(p);
     if (vouching.empty()) return out;
