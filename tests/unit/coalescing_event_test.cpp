@@ -124,24 +124,5 @@ TEST(CoalescingEvent, AReadingArrivingPathByPathIsOneRunAtTheDeadline)
     }
 }
 
-TEST(CoalescingEvent, AMeasurementAloneRunsAtTheDeadlineNotAtIdle)
-{
-    EventLoop loop;
-    std::chrono::microseconds triggeredAt{}, ranAt{};
-    CoalescingEvent event(loop, 30ms, [&] {
-        ranAt = loop.now();
-        loop.exit(0);
-    });
-    TimerEvent start(loop, [&] {
-        triggeredAt = loop.now();
-        event.triggerAtDeadline();
-    });
-    TimerEvent giveUp(loop, [&] { loop.exit(1); });
-    start.schedule(1ms);
-    giveUp.schedule(2s);
-    ASSERT_EQ(loop.run(), 0);
-    EXPECT_GE(ranAt - triggeredAt, 30ms);
-}
-
 }  // namespace
 }  // namespace bagg
