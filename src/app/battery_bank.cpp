@@ -70,10 +70,11 @@ const PackValues& BatteryBank::valuesOf(const std::string& service, const PackRe
     return it == merged_.end() ? reader.values() : it->second;
 }
 
-const HealthAssessment& BatteryBank::assess(Instant now)
+void BatteryBank::observe()
 {
     const std::set<std::string> paired = mergePairs();
-    std::map<std::string, PackObservation> observed;
+    // Both maps are ordered by service: one walk updates observed_ in place, erasing what left.
+    auto o = observed_.begin();
     for (const auto& [service, reader] : readers_) {
         if (paired.count(service)) {
             // Part of its pack now: forgotten as a service of its own (it never was a pack).
@@ -81,11 +82,20 @@ const HealthAssessment& BatteryBank::assess(Instant now)
                 memory_.services.erase(rec);
             continue;
         }
-        observed.emplace(service, PackObservation{&valuesOf(service, *reader), reader->ready(), !reader->unresponsive()});
+        while (o != observed_.end() && o->first < service) o = observed_.erase(o);
+        if (o == observed_.end() || o->first != service) o = observed_.emplace_hint(o, service, PackObservation{});
+        o->second = PackObservation{&valuesOf(service, *reader), reader->ready(), !reader->unresponsive()};
+        ++o;
     }
+    observed_.erase(o, observed_.end());
+}
 
-    const std::vector<PackVerdict> before = std::move(assessment_.packs);
-    assessment_ = assessHealth(observed, watcher_.initialScanDone(), config_, memory_, now, std::move(assessment_.bank));
+const HealthAssessment& BatteryBank::assess(Instant now)
+{
+    observe();
+    std::vector<PackVerdict> before = std::move(assessment_.packs);
+    assessment_ = assessHealth(observed_, watcher_.initialScanDone(), config_, memory_, now,
+                               std::move(assessment_.bank), std::move(spareVerdicts_));
 
     // Log what changed: a pack's health or how it counts. Packs keep their order (by service),
     // so the same index is nearly always the same pack.
@@ -113,6 +123,7 @@ const HealthAssessment& BatteryBank::assess(Instant now)
             spdlog::warn("battery {} ({}): {} for longer than reconnect_grace: missing, /Alarms/BmsCable", p.label,
                          where, healthName(p.health));
     }
+    spareVerdicts_ = std::move(before);  // the next assessment's storage
     return assessment_;
 }
 

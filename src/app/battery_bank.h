@@ -60,6 +60,7 @@ public:
 
 private:
     std::set<std::string> mergePairs();  // [pair] (packs/pack_pair.h): fills merged_; returns the paired monitors
+    void observe();                      // observed_ as the readers see their services now
     const PackValues& valuesOf(const std::string& service, const PackReader& reader) const;
     void onAppeared(const std::string& service, const std::string& owner);
     void onVanished(const std::string& service);
@@ -73,7 +74,12 @@ private:
     std::map<std::string, std::unique_ptr<PackReader>> readers_;  // services on the bus
     HealthMemory memory_;
     std::map<std::string, PackValues> merged_;  // [pair]: a pack's values with its shunt's, by service
+    // What assess() hands the policy, kept between recomputes and updated in place: built afresh,
+    // it was a map node and a copied name per service on every recompute. Its pointers are valid
+    // only during assess().
+    std::map<std::string, PackObservation> observed_;
     HealthAssessment assessment_;
+    std::vector<PackVerdict> spareVerdicts_;  // the assessment before the last: storage to reuse
     std::vector<std::unique_ptr<PackReader>> retired_;  // destroyed in the next loop turn, not in a callback
     DeferEvent reaper_;
     NameWatcher watcher_;  // last: its callbacks use everything above

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <iterator>
 
 namespace bagg {
 namespace {
@@ -67,7 +69,6 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
     // Stop, and a FET found closed stays so under Exclude, while it is away.
     std::vector<const PackSnapshot*> open;
     open.reserve(packs.size());  // every recompute: the core's lists grown as they fill were 3 % of one
-    BlockWatches seen;
     std::string stop;
     auto stopWith = [&](const PackSnapshot& p, const std::string& why, const char* suffix) {
         if (!stop.empty()) return;
@@ -75,15 +76,13 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
     };
     const char* fetClosed = dir == CurrentDirection::Charge ? " but still takes current: its FET is closed"
                                                             : " but still gives current: its FET is closed";
-    // Each pack's watch moves from `watches` to `seen` (a node moved, not copied: this runs on every
-    // recompute for every pack); what is left in `watches` belongs to packs gone.
-    auto watchOf = [&](const std::string& service) -> BlockWatch& {
-        auto node = watches.extract(service);
-        if (node.empty()) return seen.try_emplace(service).first->second;
-        return seen.insert(std::move(node)).position->second;
-    };
+    // Each pack's watch is looked up in place (this runs on every recompute for every pack); the
+    // watches no pack here touched belong to packs gone, and are dropped below.
+    std::vector<const BlockWatch*> touched;
+    touched.reserve(packs.size() + held.size());
     for (const auto* p : packs) {
-        BlockWatch& w = watchOf(p->service);
+        BlockWatch& w = watches.try_emplace(p->service).first->second;
+        touched.push_back(&w);
         const std::string why = blocking(*p, d);
         if (why.empty()) {
             w = BlockWatch{p->get(d.limit).value_or(w.limitBeforeBlocking), std::nullopt, false};
@@ -96,16 +95,24 @@ BankLimit bankLimit(const std::vector<const PackSnapshot*>& packs, const std::ve
     }
     for (const auto* p : held) {
         bool tripped = false;
-        if (auto kept = watches.extract(p->service)) {
-            tripped = kept.mapped().tripped;
-            seen.insert(std::move(kept));
+        if (const auto kept = watches.find(p->service); kept != watches.end()) {
+            tripped = kept->second.tripped;
+            touched.push_back(&kept->second);
         }
         const std::string why = blocking(*p, d);
         if (why.empty()) continue;
         if (policy == BlockedPackPolicy::Stop) stopWith(*p, why + ", held", "");
         else if (tripped) stopWith(*p, why + ", held", fetClosed);
     }
-    watches = std::move(seen);
+    // Every watch was touched (the usual case) when as many distinct ones were as there are.
+    std::sort(touched.begin(), touched.end(), std::less<>{});
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    if (touched.size() != watches.size()) {
+        for (auto it = watches.begin(); it != watches.end();) {
+            const bool kept = std::binary_search(touched.begin(), touched.end(), &it->second, std::less<>{});
+            it = kept ? std::next(it) : watches.erase(it);
+        }
+    }
     if (!stop.empty()) {
         out.amps = 0.0;
         out.reason = stop;

@@ -72,23 +72,28 @@ FeedbackLimit feedbackLimit(const Packs& open, CurrentDirection d, double unguar
     if (vouching.empty()) return out;
 
     // Predicted: no pack's share above its own limit. Until a share is learnt, the count rule stands.
-    const bool anyLearnt = std::any_of(vouching.begin(), vouching.end(), [&](const PackSnapshot* p) {
-        return shareOf(m, p->identity, d).has_value();
-    });
+    bool anyLearnt = false;
     const double n = static_cast<double>(vouching.size());
     double sum = 0.0;
+    const PackSnapshot* binding = nullptr;  // the pack whose limit over its share is lowest
+    double bindingShare = 0.0;
     for (const auto* p : vouching) {
         const double limit = *p->get(limitQ);
         sum += limit;
-        const double s = std::max(shareOf(m, p->identity, d).value_or(1.0 / n), 0.5 / n);
+        const std::optional<double> learnt = shareOf(m, p->identity, d);
+        anyLearnt = anyLearnt || learnt.has_value();
+        const double s = std::max(learnt.value_or(1.0 / n), 0.5 / n);
         const double bank = limit / s;
         if (!out.predicted || bank < *out.predicted) {
             out.predicted = bank;
-            out.predictedReason =
-                fmt::format("{} takes {:.0f} % of the current: its {} {} A / {:.2f}", p->label, s * 100.0, limitName,
-                            formatRounded(limit, 1), s);
+            binding = p;
+            bindingShare = s;
         }
     }
+    // Formatted once, for the pack that binds (this runs on every recompute, for every pack).
+    out.predictedReason = fmt::format("{} takes {:.0f} % of the current: its {} {} A / {:.2f}", binding->label,
+                                      bindingShare * 100.0, limitName, formatRounded(*binding->get(limitQ), 1),
+                                      bindingShare);
     if (*out.predicted > sum) {
         out.predicted = sum;
         out.predictedReason = fmt::format("the packs' {}s together: {} A", limitName, formatRounded(sum, 1));

@@ -133,12 +133,31 @@ void bankEntry(const Record& r, const PackObservation* obs, const std::string& s
     s.presence = presence;
 }
 
-// The next entry of a bank built in recycled storage: `used` of `bank` are taken.
-PackSnapshot& nextEntry(std::vector<PackSnapshot>& bank, std::size_t& used)
+// The next entry of a list built in recycled storage (the bank, the verdicts): `used` of `list`
+// are taken.
+template <typename T>
+T& nextEntry(std::vector<T>& list, std::size_t& used)
 {
-    if (used == bank.size()) bank.emplace_back();
-    return bank[used++];
+    if (used == list.size()) list.emplace_back();
+    return list[used++];
 }
+
+// The observation of each service in turn, for a walk over m.services: both maps are ordered by
+// service name, so finding each one is a comparison or two instead of a lookup.
+class ObservationWalk {
+public:
+    using Observed = std::map<std::string, PackObservation>;
+    explicit ObservationWalk(const Observed& observed) : next_(observed.begin()), end_(observed.end()) {}
+    // Null when `service` is not observed (gone). Services must come in ascending order.
+    const PackObservation* of(const std::string& service)
+    {
+        while (next_ != end_ && next_->first < service) ++next_;
+        return next_ != end_ && next_->first == service ? &next_->second : nullptr;
+    }
+
+private:
+    Observed::const_iterator next_, end_;
+};
 
 }  // namespace
 
@@ -169,12 +188,13 @@ std::string_view presenceName(PackPresence p)
 
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
                               const BatteriesConfig& config, HealthMemory& m, Instant now,
-                              std::vector<PackSnapshot> recycled)
+                              std::vector<PackSnapshot> recycled, std::vector<PackVerdict> recycledVerdicts)
 {
     const Instant grace = config.reconnectGrace;
     HealthAssessment out;
     out.bank = std::move(recycled);
-    std::size_t banked = 0;
+    out.packs = std::move(recycledVerdicts);
+    std::size_t banked = 0, judged = 0;
 
     for (const auto& [service, obs] : observed) {
         auto [it, fresh] = m.services.try_emplace(service);
@@ -186,9 +206,9 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     bool anyConnecting = false, anyOnline = false;
     out.packs.reserve(m.services.size() + m.known.size());
     out.bank.reserve(m.services.size() + m.known.size());
+    ObservationWalk observation(observed);
     for (auto& [service, r] : m.services) {
-        const auto found = observed.find(service);
-        const PackObservation* obs = found == observed.end() ? nullptr : &found->second;
+        const PackObservation* obs = observation.of(service);
         r.health = healthOf(obs, config);
         if (obs) r.label = obs->values->label();
         const bool readNow = obs && obs->read;
@@ -240,8 +260,10 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
                 r.presence.reset();
     }
 
+    ObservationWalk again(observed);
     for (const auto& [service, r] : m.services) {
-        PackVerdict v;
+        // Assigned member by member into a recycled verdict: its strings' storage is reused.
+        PackVerdict& v = nextEntry(out.packs, judged);
         v.slot = r.slot;
         v.service = service;
         v.identity = r.identityNow;
@@ -250,11 +272,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         v.role = r.role;
         v.roleReason = r.roleReason;
         v.presence = r.presence;
-        const auto found = observed.find(service);
-        if (r.presence)
-            bankEntry(r, found == observed.end() ? nullptr : &found->second, service, v.label, *r.presence,
-                      nextEntry(out.bank, banked));
-        out.packs.push_back(std::move(v));
+        if (r.presence) bankEntry(r, again.of(service), service, v.label, *r.presence, nextEntry(out.bank, banked));
     }
 
     // Remembered packs that no service on the bus is: missing once they had their grace from our
@@ -273,18 +291,20 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             if (seen || knownButExcluded(k, config)) continue;
             auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
             if (fresh) slot->second = m.nextSlot++;
-            PackVerdict v;
+            PackVerdict& v = nextEntry(out.packs, judged);
             v.slot = slot->second;
+            v.service.clear();
             v.identity = k.identity;
             v.label = k.label;
             v.health = PackHealth::Missing;
+            v.role = PackRole::Pack;
             v.roleReason = "remembered from an earlier run";
             v.presence = PackPresence::Missing;
             bankEntry(Record{}, nullptr, "", k.label, PackPresence::Missing, nextEntry(out.bank, banked));
-            out.packs.push_back(std::move(v));
         }
     }
     out.bank.resize(banked);
+    out.packs.resize(judged);
     std::sort(out.packs.begin(), out.packs.end(), [](const PackVerdict& a, const PackVerdict& b) { return a.slot < b.slot; });
 
     if (!m.settled && ((initialScanDone && !anyConnecting) || now - m.started >= kSettleTimeout)) m.settled = true;

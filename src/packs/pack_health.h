@@ -131,11 +131,13 @@ struct HealthMemory {
 
 // The whole bank at `now`. `observed`: every battery service on the bus, by service name, except
 // those excluded by service name (never read) and our own. `initialScanDone`: ListNames answered.
-// recycled: the previous assessment's bank, whose storage the new one reuses (a recompute at 16
-// packs allocated 48 strings for it); its contents do not matter.
+// recycled, recycledVerdicts: an earlier assessment's bank and verdicts, whose storage the new one
+// reuses (a recompute at 16 packs allocated 48 strings for the bank and 64 for the verdicts); their
+// contents do not matter.
 HealthAssessment assessHealth(const std::map<std::string, PackObservation>& observed, bool initialScanDone,
                               const BatteriesConfig& config, HealthMemory& memory, Instant now,
-                              std::vector<PackSnapshot> recycled = {});
+                              std::vector<PackSnapshot> recycled = {},
+                              std::vector<PackVerdict> recycledVerdicts = {});
 
 // The owner removed packs for good: forgets every pack that is missing now (away longer than the
 // grace, or remembered and not back); a held one may be a driver restarting and is kept. Returns

@@ -71,5 +71,29 @@ TEST(BankLimit, Table)
     }
 }
 
+// A closed FET is remembered while the pack is online or held, and forgotten once it is neither:
+// a pack that comes back is watched afresh (and the memory does not grow with packs gone).
+TEST(BankLimit, TheWatchOfAPackNeitherOnlineNorHeldIsDropped)
+{
+    using namespace std::chrono_literals;
+    const auto a = bmsPack("A", 80, 50, 100);
+    auto c = bmsPack("C", 90, 50, 100);
+    c.with(Quantity::AllowToCharge, 0).with(Quantity::ChargeCurrentLimit, 0).with(Quantity::Current, 12);
+    BlockWatches watches;
+    const auto at = [&](const std::vector<const PackSnapshot*>& online, const std::vector<const PackSnapshot*>& held,
+                        std::chrono::seconds t) {
+        return bankLimit(online, held, CurrentDirection::Charge, RatioMethod::Count, BlockedPackPolicy::Exclude,
+                         watches, Instant{t});
+    };
+    at({&a, &c}, {}, 0s);
+    EXPECT_EQ(at({&a, &c}, {}, 4s).amps, 0.0) << "C's FET tripped after 3 s";
+    EXPECT_EQ(at({&a}, {&c}, 5s).amps, 0.0) << "still tripped while C is held";
+    EXPECT_EQ(watches.size(), 2U);
+    EXPECT_EQ(at({&a}, {}, 6s).amps, 50.0) << "C missing: A alone";
+    EXPECT_EQ(watches.size(), 1U) << "C's watch dropped";
+    EXPECT_EQ(at({&a, &c}, {}, 7s).amps, 50.0) << "C back, blocking with current: watched afresh, not tripped at once";
+    EXPECT_EQ(at({&a, &c}, {}, 11s).amps, 0.0) << "and tripped again 3 s on";
+}
+
 }  // namespace
 }  // namespace bagg

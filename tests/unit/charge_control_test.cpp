@@ -139,6 +139,10 @@ TEST(CurrentShare, ThePackThatTakesMoreBoundsTheBank)
     ASSERT_TRUE(fb.predicted);
     EXPECT_NEAR(*fb.predicted, 50.0 / (70.0 / 150.0), 0.1) << "A's CCL over A's share: 107 A, not 150 A";
     EXPECT_EQ(fb.predictedReason.substr(0, 26), "A takes 47 % of the curren");
+    // The reason names the pack that binds wherever it stands in the bank.
+    const std::vector<PackSnapshot> reordered = {b, a, c};
+    const auto again = feedbackLimit(ptrs(reordered), CurrentDirection::Charge, 150, {}, {}, 150, memory, 300s);
+    EXPECT_EQ(again.predictedReason.substr(0, 26), "A takes 47 % of the curren");
 }
 
 TEST(CurrentShare, SharesAreLearntOnlyFromAMeaningfulCurrentAndClamped)

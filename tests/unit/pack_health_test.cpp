@@ -93,25 +93,36 @@ TEST(PackHealth, OnlineGoneHeldMissingAndBack)
     EXPECT_EQ(presence(bank.at(41s), "A"), PackPresence::Held) << "a new grace for a new absence";
 }
 
-// A recompute builds the bank in the previous one's storage, to reuse its strings: what stood in
-// it before (more packs, other packs) must not show through.
+// A recompute builds the bank and the verdicts in an earlier one's storage, to reuse their
+// strings: what stood in it before (more packs, other packs, a monitor) must not show through.
 TEST(PackHealth, ABankBuiltInRecycledStorageIsTheBankBuiltAfresh)
 {
     Bank fresh, recycling;
     std::vector<PackSnapshot> kept;
+    std::vector<PackVerdict> keptVerdicts;
     const auto same = [](const PackSnapshot& a, const PackSnapshot& b) {
         return a.service == b.service && a.label == b.label && a.identity == b.identity && a.presence == b.presence &&
                a.chargePhase == b.chargePhase && a.values == b.values && a.cellIds == b.cellIds && a.alarms == b.alarms;
+    };
+    const auto sameVerdict = [](const PackVerdict& a, const PackVerdict& b) {
+        return a.slot == b.slot && a.service == b.service && a.identity == b.identity && a.label == b.label &&
+               a.health == b.health && a.role == b.role && a.roleReason == b.roleReason && a.presence == b.presence;
     };
     const auto step = [&](std::chrono::seconds now, const std::function<void(Bank&)>& change) {
         change(fresh);
         change(recycling);
         const auto a = fresh.at(now);
-        auto b = assessHealth(recycling.observed, true, recycling.config, recycling.memory, now, std::move(kept));
+        auto b = assessHealth(recycling.observed, true, recycling.config, recycling.memory, now, std::move(kept),
+                              std::move(keptVerdicts));
         ASSERT_EQ(a.bank.size(), b.bank.size());
         for (std::size_t i = 0; i < a.bank.size(); ++i)
             EXPECT_TRUE(same(a.bank[i], b.bank[i])) << "entry " << i << " (" << a.bank[i].label << ") at " << now.count() << " s";
+        ASSERT_EQ(a.packs.size(), b.packs.size());
+        for (std::size_t i = 0; i < a.packs.size(); ++i)
+            EXPECT_TRUE(sameVerdict(a.packs[i], b.packs[i]))
+                << "verdict " << i << " (" << a.packs[i].label << ") at " << now.count() << " s";
         kept = std::move(b.bank);
+        keptVerdicts = std::move(b.packs);
     };
     step(0s, [](Bank& b) {
         b.memory.known.push_back({"serial:OLD", "Old"});  // remembered, never back: missing after the grace
@@ -125,14 +136,21 @@ TEST(PackHealth, ABankBuiltInRecycledStorageIsTheBankBuiltAfresh)
         Bank::set(*b.states.at("com.victronenergy.battery.A"), "/Soc", 71.0);
     });
     step(40s, [](Bank&) {});  // C and Old missing
-    // B excluded: a shorter bank, Old's entry (nothing known of it) where C's values stood.
-    step(41s, [](Bank& b) { b.config.exclude = {"com.victronenergy.battery.B"}; });
-    step(42s, [](Bank& b) { forgetMissing(b.memory); });  // C and Old forgotten
-    step(43s, [](Bank& b) {
+    // B excluded: a shorter bank, Old's entry (nothing known of it) where C's values stood. A shunt
+    // (a monitor: no limits) appears after Old was listed: Old's verdict lands in its storage next.
+    step(41s, [](Bank& b) {
+        b.config.exclude = {"com.victronenergy.battery.B"};
+        Bank::set(b.add("M"), "/Info/MaxChargeCurrent", Invalid{});
+    });
+    step(42s, [](Bank&) {});
+    step(43s, [](Bank& b) { forgetMissing(b.memory); });  // C and Old forgotten
+    step(44s, [](Bank& b) {
         b.leave("A");
         b.add("D", 40, "SD");  // a new pack where A stood
     });
-    step(44s, [](Bank& b) { b.add("C", 55, "SC"); });  // C back, by its serial
+    step(45s, [](Bank& b) { b.add("C", 55, "SC"); });  // C back, by its serial
+    EXPECT_EQ(fresh.at(46s).packs.size(), 5U) << "A, B, C, D and the shunt: the steps above did what they say";
+    EXPECT_EQ(verdict(fresh.at(46s), "M").role, PackRole::Monitor);
 }
 
 TEST(PackHealth, EveryWayOfBeingAwayIsHeld)
