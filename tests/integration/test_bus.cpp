@@ -264,21 +264,30 @@ std::string BusClient::introspect(const std::string& service, const std::string&
     return xml;
 }
 
-void BusClient::pump(std::chrono::milliseconds max)
+std::vector<sdbus::IConnection*> BusClient::pumped()
 {
     std::vector<sdbus::IConnection*> all{connection_.get()};
     all.insert(all.end(), others_.begin(), others_.end());
-    std::vector<pollfd> fds;
-    for (auto* c : all) {
+    return all;
+}
+
+void BusClient::dispatchPending()
+{
+    for (auto* c : pumped())
         while (c->processPendingRequest()) {
         }
+}
+
+void BusClient::pump(std::chrono::milliseconds max)
+{
+    dispatchPending();
+    std::vector<pollfd> fds;
+    for (auto* c : pumped()) {
         const auto poll = c->getEventLoopPollData();
         fds.push_back({poll.fd, poll.events, 0});
     }
     ::poll(fds.data(), fds.size(), static_cast<int>(max.count()));
-    for (auto* c : all)
-        while (c->processPendingRequest()) {
-        }
+    dispatchPending();
 }
 
 bool BusClient::waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout)
@@ -286,7 +295,13 @@ bool BusClient::waitFor(const std::function<bool()>& pred, std::chrono::millisec
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
         try {
-            if (pred()) return true;
+            if (pred()) {
+                // pred()'s own calls read whatever came in ahead of their replies (the aggregate's
+                // signals among them) and left it queued: dispatch it, so that what the caller
+                // inspects next (itemsChanged(), the limit guard) has seen all of it.
+                dispatchPending();
+                return true;
+            }
         } catch (const sdbus::Error&) {
             // the service is not (yet) there: keep waiting
         }

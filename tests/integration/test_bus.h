@@ -79,7 +79,7 @@ private:
 };
 
 // A client on the private bus, pumped by hand (no thread): waitFor() processes incoming messages
-// until a condition holds or the time is up.
+// until a condition holds or the time is up, and dispatches what is queued before it returns true.
 class BusClient {
 public:
     BusClient();
@@ -114,6 +114,9 @@ public:
 
 private:
     std::unique_ptr<sdbus::IProxy> proxy(const std::string& service, const std::string& path);
+    std::vector<sdbus::IConnection*> pumped();
+    // Dispatches every message already read or readable without waiting, on every pumped connection.
+    void dispatchPending();
     void pump(std::chrono::milliseconds max);
 
     std::unique_ptr<sdbus::IConnection> connection_;
