@@ -77,19 +77,27 @@ void PackReader::onLivenessReply(const sdbus::Error* error)
     // Any answer, even an error (a driver without /Connected), shows that the driver's loop runs.
     const bool answered = !error || (error->getName() != "org.freedesktop.DBus.Error.Timeout" &&
                                      error->getName() != "org.freedesktop.DBus.Error.NoReply");
+    setMissedLiveness(answered ? 0 : missedLiveness_ + 1, "answers again");
+}
+
+void PackReader::setMissedLiveness(int missed, const char* how)
+{
     const bool wasUnresponsive = unresponsive();
-    missedLiveness_ = answered ? 0 : missedLiveness_ + 1;
-    if (unresponsive() != wasUnresponsive) {
-        if (unresponsive())
-            spdlog::warn("{} ({}) does not answer: unresponsive", values_.label(), values_.service());
-        else
-            spdlog::info("{} ({}) answers again", values_.label(), values_.service());
-        onChanged_(Urgency::Prompt);
-    }
+    missedLiveness_ = missed;
+    if (unresponsive() == wasUnresponsive) return;
+    if (unresponsive())
+        spdlog::warn("{} ({}) does not answer: unresponsive", values_.label(), values_.service());
+    else
+        spdlog::info("{} ({}) {}", values_.label(), values_.service(), how);
+    onChanged_(Urgency::Prompt);
 }
 
 void PackReader::onSignal(sdbus::Message& msg)
 {
+    // A signal shows that the driver's loop runs, as an answer does. It also clears a miss that
+    // was ours: sd-bus times a call out before it reads further, so when we are behind (a storm of
+    // signals, a starved CPU) a reply queued behind the pack's own signals counts as a miss.
+    if (missedLiveness_ != 0) setMissedLiveness(0, "publishes again");
     // Straight from the header: sdbus-c++'s getters copy into std::strings, for every signal.
     sd_bus_message* raw = RawMessage::of(msg);
     const std::string_view member = nonNull(sd_bus_message_get_member(raw));

@@ -38,9 +38,9 @@ public:
     const std::string& uniqueName() const { return uniqueName_; }
     const PackValues& values() const { return values_; }
     bool ready() const { return ready_; }  // the initial read has completed
-    // Two liveness calls in a row went unanswered: a hung driver still owns its name.
+    // Two liveness calls in a row went unanswered, and it sent no signal in between: a hung driver
+    // still owns its name.
     bool unresponsive() const { return missedLiveness_ >= 2; }
-
 
 private:
     void onSignal(sdbus::Message& msg);
@@ -66,6 +66,9 @@ private:
     void applyOne(std::string_view path, const Decoded& value, Change& changed);
     void checkLiveness();
     void onLivenessReply(const sdbus::Error* error);
+    // missedLiveness_ becomes `missed`; a change of unresponsive() is logged (`how`: what showed
+    // it answers again) and counted.
+    void setMissedLiveness(int missed, const char* how);
 
     std::string uniqueName_;
     const PlausibilityConfig& limits_;

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <thread>
 
 namespace bagg::test {
 namespace {
@@ -166,6 +167,41 @@ TEST_F(Faults, GarbageValuesAreIgnoredLoggedOnceAndCounted)
     EXPECT_EQ(count("on /Dc/0/Voltage"), 1u) << log;
     EXPECT_EQ(count("on /InstalledCapacity"), 1u) << log;
     EXPECT_EQ(count("unreadable PropertiesChanged on /Soc"), 1u) << log;
+}
+
+// A driver whose signals keep coming is not hung, even when our liveness calls to it time out:
+// sd-bus times a call out before it reads further, so a daemon that is behind reading (a storm of
+// signals, a starved CPU) would count a reply queued behind the pack's own signals as a miss. Two
+// such misses made the fuzz test's pack unresponsive, and with reconnect_grace = 0 dropped its CCL
+// and DCL to 0, when five suites ran at once. Here the fake answers no call at all (nothing pumps
+// its connection) and publishes every 20 ms or so; once it stops publishing as well it is hung.
+TEST_F(Faults, ADriverThatKeepsPublishingIsNotHungWhileItsAnswersAreLate)
+{
+    startDaemon(std::string(kFixedInstance) +
+                "[batteries]\nliveness_interval = 0.5\nliveness_timeout = 0.2\nreconnect_grace = 0\n");
+    FakePack fake(client_, "com.victronenergy.battery.fake", goodPack(60));
+    ASSERT_TRUE(waitAggregate("/Batteries/0/State", text("online")));
+    // 3 s: six liveness calls go unanswered; two in a row made it unresponsive before.
+    for (const auto until = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < until;) {
+        fake.propertiesChanged("/Voltages/Cell1", sdbus::Variant(3.3));  // even a path we do not read
+        std::this_thread::sleep_for(20ms);
+        ASSERT_EQ(aggregateValue("/Batteries/0/State"), text("online"));
+        ASSERT_EQ(aggregateValue("/Info/MaxChargeCurrent"), num(40.0));
+    }
+    // Silent and not answering: hung. Polled without pumping the fake, so it stays hung.
+    Value state;
+    for (const auto until = std::chrono::steady_clock::now() + 10s;
+         state != text("unresponsive") && std::chrono::steady_clock::now() < until;) {
+        std::this_thread::sleep_for(100ms);
+        state = aggregateValue("/Batteries/0/State");
+    }
+    EXPECT_EQ(state, text("unresponsive"));
+    EXPECT_EQ(aggregateValue("/Info/MaxChargeCurrent"), num(0.0));
+    // A signal is enough to count it again.
+    fake.propertiesChanged("/Soc", sdbus::Variant(61.0));
+    EXPECT_TRUE(waitAggregate("/Batteries/0/State", text("online")));
+    EXPECT_TRUE(waitAggregate("/Info/MaxChargeCurrent", num(40.0)));
+    EXPECT_NE(processes_.back().second->log().find("publishes again"), std::string::npos);
 }
 
 // A value of the wrong shape spoils only itself: the rest of its ItemsChanged is read. Paths the
