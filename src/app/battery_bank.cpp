@@ -78,8 +78,10 @@ void BatteryBank::observe()
     for (const auto& [service, reader] : readers_) {
         if (paired.count(service)) {
             // Part of its pack now: forgotten as a service of its own (it never was a pack).
-            if (const auto rec = memory_.services.find(service); rec != memory_.services.end() && !rec->second.wasPack)
+            if (const auto rec = memory_.services.find(service); rec != memory_.services.end() && !rec->second.wasPack) {
                 memory_.services.erase(rec);
+                memory_.steady = false;
+            }
             continue;
         }
         while (o != observed_.end() && o->first < service) o = observed_.erase(o);
@@ -93,6 +95,8 @@ void BatteryBank::observe()
 const HealthAssessment& BatteryBank::assess(Instant now)
 {
     observe();
+    // A pack's new reading, the common case: nothing but values changed, and nothing to log.
+    if (refreshValues(observed_, config_, memory_, assessment_)) return assessment_;
     std::vector<PackVerdict> before = std::move(assessment_.packs);
     assessment_ = assessHealth(observed_, watcher_.initialScanDone(), config_, memory_, now,
                                std::move(assessment_.bank), std::move(spareVerdicts_));

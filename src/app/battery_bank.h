@@ -47,7 +47,11 @@ public:
 
     // Packs seen online, in this run or remembered from earlier ones (the state file).
     const std::vector<KnownPack>& knownPacks() const { return memory_.known; }
-    void rememberPacks(std::vector<KnownPack> known) { memory_.known = std::move(known); }
+    void rememberPacks(std::vector<KnownPack> known)
+    {
+        memory_.known = std::move(known);
+        memory_.steady = false;  // remembered packs are judged afresh
+    }
     // The owner removed packs for good; returns their labels.
     std::vector<std::string> forgetMissing() { return bagg::forgetMissing(memory_); }
     std::size_t servicesOnBus() const { return readers_.size(); }

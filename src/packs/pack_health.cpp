@@ -26,6 +26,16 @@ void identityOf(const PackValues& s, const Record& r, std::string& out)
     }
 }
 
+// The same as comparing with identityOf(), without building it.
+bool sameIdentity(const std::string& identity, const PackValues& s, const Record& r)
+{
+    if (s.serial().empty()) return identity == r.byService;
+    constexpr std::string_view kBySerial = "serial:";
+    const std::string_view id = identity;
+    return id.size() == kBySerial.size() + s.serial().size() && id.substr(0, kBySerial.size()) == kBySerial &&
+           id.substr(kBySerial.size()) == s.serial();
+}
+
 PackIdentity roleIdentity(const PackValues& s)
 {
     return {s.service(), s.customName(), s.productName(), s.serial(), s.productId()};
@@ -261,7 +271,7 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     }
 
     ObservationWalk again(observed);
-    for (const auto& [service, r] : m.services) {
+    for (auto& [service, r] : m.services) {
         // Assigned member by member into a recycled verdict: its strings' storage is reused.
         PackVerdict& v = nextEntry(out.packs, judged);
         v.slot = r.slot;
@@ -272,12 +282,17 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
         v.role = r.role;
         v.roleReason = r.roleReason;
         v.presence = r.presence;
-        if (r.presence) bankEntry(r, again.of(service), service, v.label, *r.presence, nextEntry(out.bank, banked));
+        if (r.presence) {
+            r.bankIndex = banked;
+            bankEntry(r, again.of(service), service, v.label, *r.presence, nextEntry(out.bank, banked));
+        }
     }
 
     // Remembered packs that no service on the bus is: missing once they had their grace from our
     // start (until then nothing is said of them: at boot the BMS drivers start after us).
-    if (now - m.started >= grace) {
+    const bool pastGrace = now - m.started >= grace;
+    bool rememberedAway = false;  // one is not on the bus: the grace from the start still matters
+    {
         // What a service on the bus is, or was last online as; or the service itself ("service:<name>").
         std::unordered_set<std::string_view> seenIds;
         seenIds.reserve(m.services.size());
@@ -289,6 +304,8 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
                               (id.substr(0, kByService.size()) == kByService &&
                                m.services.count(std::string(id.substr(kByService.size()))));
             if (seen || knownButExcluded(k, config)) continue;
+            rememberedAway = true;
+            if (!pastGrace) continue;
             auto [slot, fresh] = m.knownSlots.try_emplace(k.identity, 0);
             if (fresh) slot->second = m.nextSlot++;
             PackVerdict& v = nextEntry(out.packs, judged);
@@ -308,15 +325,61 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
     std::sort(out.packs.begin(), out.packs.end(), [](const PackVerdict& a, const PackVerdict& b) { return a.slot < b.slot; });
 
     if (!m.settled && ((initialScanDone && !anyConnecting) || now - m.started >= kSettleTimeout)) m.settled = true;
-    if (m.settled && !m.ready && (anyOnline || m.known.empty() || now - m.started >= grace)) m.ready = true;
+    if (m.settled && !m.ready && (anyOnline || m.known.empty() || pastGrace)) m.ready = true;
     out.settled = m.settled;
     out.readyToPublish = m.ready;
+    // Nothing here waits for time any more: no pack is away or new (a forgotten one stays
+    // uncounted), every remembered pack is on the bus or had its grace, the latches are set. And
+    // no pack's role is decided again next time: one just online is counted as a pack from now on.
+    m.steady = m.settled && m.ready && (pastGrace || !rememberedAway) &&
+               std::all_of(m.services.begin(), m.services.end(), [](const auto& service) {
+                   const Record& r = service.second;
+                   if (r.presence) return *r.presence == PackPresence::Online && r.roleInputs && r.roleInputs->wasPack;
+                   return r.forgotten || (!r.awaySince && !r.firstSeen);
+               });
     return out;
+}
+
+bool refreshValues(const std::map<std::string, PackObservation>& observed, const BatteriesConfig& config,
+                   HealthMemory& m, HealthAssessment& last)
+{
+    if (!m.steady) return false;
+    // First only look, so that a refusal changes nothing: every service must be judged as it was.
+    auto o = observed.begin();
+    for (const auto& [service, r] : m.services) {
+        // A service with no record (new) stops `o`: the records after it look gone, and it is left over.
+        const PackObservation* obs = o != observed.end() && o->first == service ? &(o++)->second : nullptr;
+        if (healthOf(obs, config) != r.health) return false;
+        if (!obs) continue;
+        const PackValues& s = *obs->values;
+        if (s.label() != r.label) return false;
+        if (!obs->read) continue;  // its identity and role are not taken from values it has not read
+        if (!sameIdentity(r.identityNow, s, r)) return false;
+        const bool wasPack = r.wasPack || std::any_of(m.known.begin(), m.known.end(), [&r](const KnownPack& k) {
+                                 return k.identity == r.identityNow || k.identity == r.byService;
+                             });
+        if (!r.roleInputs || !sameRoleInputs(*r.roleInputs, s, publishesBmsData(s.snapshot()), wasPack)) return false;
+    }
+    if (o != observed.end()) return false;  // a service with no record: new
+
+    // Then the values of the packs online, where they changed: their held copy and their entry.
+    ObservationWalk walk(observed);
+    for (auto& [service, r] : m.services) {
+        if (r.presence != PackPresence::Online) continue;
+        const PackObservation* obs = walk.of(service);
+        const PackSnapshot& now = obs->values->snapshot();
+        if (*r.lastOnline == now) continue;
+        r.lastOnline = now;
+        bankEntry(r, obs, service, r.label, PackPresence::Online, last.bank[r.bankIndex]);
+    }
+    last.knownChanged = false;
+    return true;
 }
 
 std::vector<std::string> forgetMissing(HealthMemory& m)
 {
     // Only what is missing: a held pack may be a driver restarting right now.
+    m.steady = false;
     std::vector<std::string> present;
     for (auto& [service, r] : m.services) {
         if (r.presence == PackPresence::Missing) r.forgotten = true;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <random>
 
 namespace bagg {
 namespace {
@@ -42,6 +43,18 @@ public:
     {
         return assessHealth(observed, scanDone, config, memory, now);
     }
+    // As BatteryBank::assess: the last assessment refreshed when only values changed, else afresh.
+    const HealthAssessment& refreshedAt(std::chrono::seconds now)
+    {
+        if (refreshValues(observed, config, memory, last))
+            ++refreshes;
+        else
+            last = at(now);
+        return last;
+    }
+
+    HealthAssessment last;  // refreshedAt()'s
+    int refreshes = 0;      // how often refreshedAt() only refreshed
 
     BatteriesConfig config;
     HealthMemory memory;
@@ -66,6 +79,26 @@ const PackSnapshot* inBank(const HealthAssessment& a, const std::string& label)
     for (const auto& s : a.bank)
         if (s.label == label) return &s;
     return nullptr;
+}
+
+bool sameVerdict(const PackVerdict& a, const PackVerdict& b)
+{
+    return a.slot == b.slot && a.service == b.service && a.identity == b.identity && a.label == b.label &&
+           a.health == b.health && a.role == b.role && a.roleReason == b.roleReason && a.presence == b.presence;
+}
+
+// Fails the test where two assessments of the same bank differ.
+void expectSameAssessment(const HealthAssessment& expected, const HealthAssessment& got, const std::string& when)
+{
+    ASSERT_EQ(expected.bank.size(), got.bank.size()) << when;
+    for (std::size_t i = 0; i < expected.bank.size(); ++i)
+        EXPECT_TRUE(expected.bank[i] == got.bank[i]) << "entry " << i << " (" << expected.bank[i].label << ") " << when;
+    ASSERT_EQ(expected.packs.size(), got.packs.size()) << when;
+    for (std::size_t i = 0; i < expected.packs.size(); ++i)
+        EXPECT_TRUE(sameVerdict(expected.packs[i], got.packs[i]))
+            << "verdict " << i << " (" << expected.packs[i].label << ") " << when;
+    EXPECT_EQ(expected.settled, got.settled) << when;
+    EXPECT_EQ(expected.readyToPublish, got.readyToPublish) << when;
 }
 
 TEST(PackHealth, OnlineGoneHeldMissingAndBack)
@@ -100,27 +133,13 @@ TEST(PackHealth, ABankBuiltInRecycledStorageIsTheBankBuiltAfresh)
     Bank fresh, recycling;
     std::vector<PackSnapshot> kept;
     std::vector<PackVerdict> keptVerdicts;
-    const auto same = [](const PackSnapshot& a, const PackSnapshot& b) {
-        return a.service == b.service && a.label == b.label && a.identity == b.identity && a.presence == b.presence &&
-               a.chargePhase == b.chargePhase && a.values == b.values && a.cellIds == b.cellIds && a.alarms == b.alarms;
-    };
-    const auto sameVerdict = [](const PackVerdict& a, const PackVerdict& b) {
-        return a.slot == b.slot && a.service == b.service && a.identity == b.identity && a.label == b.label &&
-               a.health == b.health && a.role == b.role && a.roleReason == b.roleReason && a.presence == b.presence;
-    };
     const auto step = [&](std::chrono::seconds now, const std::function<void(Bank&)>& change) {
         change(fresh);
         change(recycling);
         const auto a = fresh.at(now);
         auto b = assessHealth(recycling.observed, true, recycling.config, recycling.memory, now, std::move(kept),
                               std::move(keptVerdicts));
-        ASSERT_EQ(a.bank.size(), b.bank.size());
-        for (std::size_t i = 0; i < a.bank.size(); ++i)
-            EXPECT_TRUE(same(a.bank[i], b.bank[i])) << "entry " << i << " (" << a.bank[i].label << ") at " << now.count() << " s";
-        ASSERT_EQ(a.packs.size(), b.packs.size());
-        for (std::size_t i = 0; i < a.packs.size(); ++i)
-            EXPECT_TRUE(sameVerdict(a.packs[i], b.packs[i]))
-                << "verdict " << i << " (" << a.packs[i].label << ") at " << now.count() << " s";
+        expectSameAssessment(a, b, "at " + std::to_string(now.count()) + " s");
         kept = std::move(b.bank);
         keptVerdicts = std::move(b.packs);
     };
@@ -151,6 +170,195 @@ TEST(PackHealth, ABankBuiltInRecycledStorageIsTheBankBuiltAfresh)
     step(45s, [](Bank& b) { b.add("C", 55, "SC"); });  // C back, by its serial
     EXPECT_EQ(fresh.at(46s).packs.size(), 5U) << "A, B, C, D and the shunt: the steps above did what they say";
     EXPECT_EQ(verdict(fresh.at(46s), "M").role, PackRole::Monitor);
+}
+
+// The daemon refreshes the last assessment when a pack's reading changed only its values
+// (refreshValues): whatever happens on the bus, what it gets must be what a full assessment gives.
+// Two banks go through the same random changes (seeded: a failure repeats), one assessed afresh
+// every time, one the daemon's way.
+TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
+{
+    for (const unsigned seed : {1U, 2U, 3U, 4U}) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        std::mt19937 random(seed);
+        const auto chance = [&random](int percent) { return static_cast<int>(random() % 100) < percent; };
+        const std::vector<std::string> names = {"A", "B", "C", "D"};
+        Bank fresh, refreshed;
+        for (Bank* b : {&fresh, &refreshed}) {
+            b->memory.known = {{"serial:OLD", "Old"}, {"serial:SD", "D before"}};  // one never back, one back later
+            for (const auto& n : names) b->add(n, 50, n == "A" ? "SA" : "");
+        }
+        std::chrono::seconds now{0};
+        int fullRuns = 0;
+        for (int stepNo = 0; stepNo < 800; ++stepNo) {
+            // One change, drawn once and made to both banks.
+            const std::string name = names[random() % names.size()];
+            const std::string service = "com.victronenergy.battery." + name;
+            const int kind = static_cast<int>(random() % 100);
+            const double value = static_cast<double>(random() % 1000) / 10.0;
+            const bool flag = chance(50);
+            std::function<void(Bank&)> change;
+            if (kind < 60) {
+                const char* path = flag ? "/Soc" : (chance(50) ? "/Info/MaxChargeCurrent" : "/Dc/0/Current");
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), path, value);
+                };
+            } else if (kind < 65) {
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/System/MaxVoltageCellId", "C" + std::to_string(static_cast<int>(value)));
+                };
+            } else if (kind < 80) {  // whatever was wrong with it is over: most faults are brief
+                change = [=](Bank& b) {
+                    if (!b.observed.count(service)) {
+                        b.add(name, value);
+                        return;
+                    }
+                    b.observed.at(service).answering = b.observed.at(service).read = true;
+                    Bank::set(*b.states.at(service), "/Connected", std::int64_t{1});
+                    Bank::set(*b.states.at(service), "/Soc", value);
+                };
+            } else if (kind < 82) {
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Connected", std::int64_t{flag ? 1 : 0});
+                };
+            } else if (kind < 84) {
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Soc", flag ? Value{value} : Value{Invalid{}});
+                };
+            } else if (kind < 86) {
+                change = [=](Bank& b) {
+                    if (b.observed.count(service)) b.observed.at(service).answering = flag;
+                };
+            } else if (kind < 88) {
+                change = [=](Bank& b) {
+                    if (b.observed.count(service)) b.observed.at(service).read = flag;
+                };
+            } else if (kind < 91) {  // its driver stops, or starts again with new values
+                change = [=](Bank& b) {
+                    if (b.observed.count(service))
+                        b.leave(name);
+                    else
+                        b.add(name, value);
+                };
+            } else if (kind < 93) {
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Serial", flag ? "S" + name : std::string("SD"));
+                };
+            } else if (kind < 95) {
+                change = [=](Bank& b) {
+                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/CustomName", flag ? name : name + " renamed");
+                };
+            } else if (kind < 97) {  // a shunt comes or goes; or a pack loses its limits
+                change = [=](Bank& b) {
+                    if (!flag && b.states.count(service)) {
+                        Bank::set(*b.states.at(service), "/Info/MaxChargeCurrent", Invalid{});
+                    } else if (b.observed.count("com.victronenergy.battery.M")) {
+                        b.leave("M");
+                    } else {
+                        Bank::set(b.add("M"), "/Info/MaxChargeCurrent", Invalid{});
+                    }
+                };
+            } else if (kind < 98) {
+                change = [](Bank& b) { forgetMissing(b.memory); };
+            } else {
+                change = [](Bank&) {};
+            }
+            change(fresh);
+            change(refreshed);
+            now += std::chrono::seconds(chance(3) ? 40 : random() % 3);
+
+            const int before = refreshed.refreshes;
+            const HealthAssessment expected = fresh.at(now);
+            const HealthAssessment& got = refreshed.refreshedAt(now);
+            if (refreshed.refreshes == before) ++fullRuns;
+            expectSameAssessment(expected, got, "step " + std::to_string(stepNo) + " at " + std::to_string(now.count()) + " s");
+            ASSERT_TRUE(fresh.memory.known == refreshed.memory.known) << "step " << stepNo;
+            if (HasFailure()) return;
+        }
+        // Both ways were taken, often: the comparison above is not of one way with itself.
+        EXPECT_GT(refreshed.refreshes, 100);
+        EXPECT_GT(fullRuns, 100);
+    }
+}
+
+// What refreshValues() refuses: anything but a pack's values changing, and a bank that still
+// waits for time (a pack away, remembered packs within their grace, not yet settled). A refusal
+// changes nothing; assessHealth() then runs.
+TEST(PackHealth, OnlyValuesChangingIsARefresh)
+{
+    struct Case {
+        const char* name;
+        std::function<void(Bank&)> change;
+    };
+    const auto of = [](Bank& b, const char* n) -> PackValues& { return *b.states.at(std::string("com.victronenergy.battery.") + n); };
+    const std::vector<Case> refused = {
+        {"a pack leaves", [](Bank& b) { b.leave("A"); }},
+        {"a service appears", [](Bank& b) { b.add("N"); }},
+        {"its liveness calls go unanswered", [](Bank& b) { b.obs("A").answering = false; }},
+        {"its driver restarts: not read yet", [](Bank& b) { b.obs("A").read = false; }},
+        {"/Connected 0", [&](Bank& b) { Bank::set(of(b, "A"), "/Connected", std::int64_t{0}); }},
+        {"SOC invalid", [&](Bank& b) { Bank::set(of(b, "A"), "/Soc", Invalid{}); }},
+        {"a new /Serial", [&](Bank& b) { Bank::set(of(b, "B"), "/Serial", std::string("SB2")); }},
+        {"a new /CustomName", [&](Bank& b) { Bank::set(of(b, "A"), "/CustomName", std::string("Rack 1")); }},
+        {"a new /ProductName (what its role rests on)",
+         [&](Bank& b) { Bank::set(of(b, "M"), "/ProductName", std::string("Pylontech US5000")); }},
+        {"a shunt starts publishing a CCL", [&](Bank& b) { Bank::set(of(b, "M"), "/Info/MaxChargeCurrent", 40.0); }},
+        {"the owner forgot missing packs", [](Bank& b) { forgetMissing(b.memory); }},
+    };
+    const auto steadyBank = [&](Bank& b) {
+        b.add("A", 70);
+        b.add("B", 60, "SB");
+        Bank::set(b.add("M"), "/Info/MaxChargeCurrent", Invalid{});  // a shunt
+        b.at(0s);
+        // The first assessment that finds a pack online counts it as a pack from then on, which
+        // its role is decided again with in the next.
+        EXPECT_FALSE(b.memory.steady);
+        b.last = b.at(1s);
+        ASSERT_TRUE(b.memory.steady) << "settled, ready, no pack away, nothing remembered that is not here";
+    };
+    for (const auto& c : refused) {
+        SCOPED_TRACE(c.name);
+        Bank b;
+        steadyBank(b);
+        Bank::set(of(b, "A"), "/Soc", 71.0);  // a value changes too: it must not be taken alone
+        c.change(b);
+        const auto before = b.last;
+        const auto heldBefore = b.memory.services.at("com.victronenergy.battery.A").lastOnline;
+        EXPECT_FALSE(refreshValues(b.observed, b.config, b.memory, b.last));
+        expectSameAssessment(before, b.last, "after the refusal");
+        EXPECT_TRUE(b.memory.services.at("com.victronenergy.battery.A").lastOnline == heldBefore);
+    }
+
+    Bank b;
+    steadyBank(b);
+    Bank::set(of(b, "A"), "/Soc", 71.0);
+    Bank::set(of(b, "B"), "/Info/MaxChargeCurrent", 20.0);
+    ASSERT_TRUE(refreshValues(b.observed, b.config, b.memory, b.last));
+    EXPECT_EQ(inBank(b.last, "A")->get(Quantity::Soc), 71.0);
+    EXPECT_EQ(inBank(b.last, "B")->get(Quantity::ChargeCurrentLimit), 20.0);
+    expectSameAssessment(b.at(1s), b.last, "refreshed");
+
+    // Not steady while time can still change the bank.
+    Bank away;
+    steadyBank(away);
+    away.leave("A");
+    away.last = away.at(1s);  // held, for reconnect_grace
+    away.add("A", 70);
+    EXPECT_FALSE(away.memory.steady);
+    EXPECT_FALSE(refreshValues(away.observed, away.config, away.memory, away.last));
+
+    Bank remembered;
+    remembered.memory.known = {{"serial:HQ9", "Bank 9"}};
+    remembered.add("A", 70);
+    remembered.last = remembered.at(1s);
+    EXPECT_FALSE(remembered.memory.steady) << "Bank 9 has its grace from the start";
+    remembered.last = remembered.at(30s);
+    EXPECT_TRUE(remembered.memory.steady) << "Bank 9 is missing now, and stays so";
+
+    Bank starting;
+    starting.add("A", 70);
+    starting.last = starting.at(0s, false);
+    EXPECT_FALSE(starting.memory.steady) << "ListNames not answered: not settled";
 }
 
 TEST(PackHealth, EveryWayOfBeingAwayIsHeld)

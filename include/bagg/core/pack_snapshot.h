@@ -48,6 +48,14 @@ struct PackSnapshot {
     PackSnapshot& with(Quantity q, double v) { values[index(q)] = v; return *this; }
     PackSnapshot& withAlarm(Alarm a, int level) { alarms[index(a)] = level; return *this; }
     PackSnapshot& withCellId(CellExtreme c, std::string id) { cellIds[index(c)] = std::move(id); return *this; }
+
+    // Every field. A NaN value (never published: plausibility rejects it) would compare unequal.
+    bool operator==(const PackSnapshot& o) const
+    {
+        return values == o.values && alarms == o.alarms && presence == o.presence && chargePhase == o.chargePhase &&
+               cellIds == o.cellIds && service == o.service && label == o.label && identity == o.identity;
+    }
+    bool operator!=(const PackSnapshot& o) const { return !(*this == o); }
 };
 
 }  // namespace bagg
