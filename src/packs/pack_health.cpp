@@ -99,6 +99,25 @@ void rememberOnline(HealthMemory& m, KnownIndex& index, const std::string& ident
     changed = true;
 }
 
+// The pack on `service` was online as `from` and is online now as `to`: its BMS changed its
+// /Serial without going away (the same pack: another one would need its driver to reconnect).
+// What is remembered of it follows, or `from` would be reported missing once it had its grace.
+// Kept when another service is `from` now (two BMSes with the same serial).
+void renameKnown(HealthMemory& m, KnownIndex& index, const std::string& service, const std::string& from,
+                 const std::string& to, bool& changed)
+{
+    const auto it = index.find(from);
+    if (it == index.end()) return;
+    for (const auto& [other, o] : m.services)
+        if (other != service && o.identityNow == from) return;
+    if (index.count(to))
+        m.known.erase(m.known.begin() + static_cast<std::ptrdiff_t>(it->second));
+    else
+        m.known[it->second].identity = to;
+    index = indexKnown(m);
+    changed = true;
+}
+
 // How a pack that is not online counts: held while its grace lasts, then missing.
 std::optional<PackPresence> awayPresence(Record& r, const PackObservation* obs, bool known, Instant grace,
                                          const HealthMemory& m, Instant now)
@@ -247,6 +266,8 @@ HealthAssessment assessHealth(const std::map<std::string, PackObservation>& obse
             r.lastOnline.reset();
             r.awaySince.reset();
         } else if (r.health == PackHealth::Online) {
+            if (r.presence == PackPresence::Online && !r.identity.empty() && r.identity != identity)
+                renameKnown(m, knownIds, service, r.identity, identity, out.knownChanged);
             r.presence = PackPresence::Online;
             r.lastOnline = obs->values->snapshot();
             r.identity = identity;

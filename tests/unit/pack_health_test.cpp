@@ -525,6 +525,38 @@ TEST(PackHealth, SameSerialUnderANewServiceNameCountsOnce)
     EXPECT_EQ(bank.memory.known.size(), 1u);
 }
 
+// Found by trying to break it: a BMS that changes its /Serial while online (SetValue, or a
+// firmware that starts to report one) was remembered twice, and the old identity reported missing
+// (/Alarms/BmsCable 2, a "remembered, not seen since the start" row) once the grace had passed.
+TEST(PackHealth, APackThatChangesItsSerialWhileOnlineIsRememberedOnce)
+{
+    Bank bank;
+    auto& a = bank.add("A", 70, "OLD");
+    bank.add("B", 60, "SB");
+    bank.at(0s);
+    bank.at(40s);
+    Bank::set(a, "/Serial", std::string("NEW"));
+    auto now = bank.at(41s);
+    EXPECT_TRUE(now.knownChanged);
+    now = bank.at(42s);
+    EXPECT_EQ(now.packs.size(), 2u) << "no row for the old serial";
+    EXPECT_EQ(now.bank.size(), 2u);
+    EXPECT_EQ(bank.memory.known, (std::vector<KnownPack>{{"serial:NEW", "A"}, {"serial:SB", "B"}}));
+
+    // Another pack on the same service after its driver reconnected is not the same pack: the
+    // one it replaced is still remembered, and missing.
+    bank.leave("A");
+    bank.at(43s);
+    bank.add("A", 50, "OTHER");
+    now = bank.at(44s);
+    EXPECT_EQ(bank.memory.known.size(), 3u);
+    now = bank.at(80s);
+    EXPECT_EQ(presence(now, "A"), PackPresence::Online);
+    ASSERT_EQ(now.packs.size(), 3u);
+    EXPECT_EQ(now.packs.back().identity, "serial:NEW");
+    EXPECT_EQ(now.packs.back().presence, PackPresence::Missing);
+}
+
 // Issue 11 rule 5: a restart alone must not hide a pack that is still missing.
 TEST(PackHealth, RememberedPacksAreMissingAfterTheGraceFromTheStart)
 {
