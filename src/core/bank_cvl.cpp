@@ -96,21 +96,30 @@ BankCvl decideBankCvl(const Packs& online, const Packs& held, CvlMode mode, std:
             }
         };
         const bool anyCharging = std::any_of(online.begin(), online.end(), [](const PackSnapshot* p) { return charging(p->chargePhase); });
+        // Why a pack that is not charging bounds the bank: held, or its cells climb.
+        const auto bounding = [&held](const PackSnapshot& p) -> std::string {
+            if (std::find(held.begin(), held.end(), &p) != held.end()) return " (held)";
+            return charging(p.chargePhase) ? "" : " (its cells climb)";
+        };
         if (anyCharging) {
             keepUnsafe(inTransition, stillCharging);
             keepUnsafe(done, stillCharging);
             const Pick low = extreme(stillCharging, true);
             if (low.pack)
-                out = {low.cvl, "", fmt::format("lowest CVL of the packs still charging: {} {:g} V{}", low.pack->label,
-                                                low.cvl, leftOut.empty() ? "" : " (" + leftOut + " done)")};
+                out = {low.cvl, "", fmt::format("lowest CVL of the packs still charging: {} {:g} V{}{}", low.pack->label,
+                                                low.cvl, bounding(*low.pack), leftOut.empty() ? "" : " (" + leftOut + " done)")};
         } else if (!inTransition.empty()) {
+            // The highest CVL of the packs in transition, but never above one whose cells climb
+            // (in transition or floating) or a held one.
             const Pick high = extreme(inTransition, false);
             Packs bound = held;
+            keepUnsafe(inTransition, bound);
             keepUnsafe(done, bound);
             const Pick low = extreme(bound, true);
             if (high.pack) out = {high.cvl, "", fmt::format("float transition: {} {:g} V", high.pack->label, high.cvl)};
             if (low.pack && (!out.cvl || low.cvl < *out.cvl))
-                out = {low.cvl, "", fmt::format("lowest CVL of the held or climbing packs: {} {:g} V", low.pack->label, low.cvl)};
+                out = {low.cvl, "", fmt::format("lowest CVL of the held or climbing packs: {} {:g} V{}", low.pack->label,
+                                                low.cvl, bounding(*low.pack))};
         } else {
             const Pick low = extreme(all, true);
             if (low.pack) out = {low.cvl, "", fmt::format("all packs float: lowest CVL {} {:g} V", low.pack->label, low.cvl)};

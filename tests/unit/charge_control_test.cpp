@@ -90,6 +90,46 @@ TEST(BankCvl, AFloatingPackWhoseCellsClimbComesBackIntoTheMinimum)
                                     memory).cvl, 55.2);
 }
 
+// The same test in float transition: the bank follows the highest CVL of the packs in
+// transition, but one whose cells climb bounds it. Found by trying to break it: P1 at 54.5 V, P2
+// at 54.0 V with a cell at 3.60 V and a HighCellVoltage alarm got 54.5 V.
+TEST(BankCvl, APackInTransitionWhoseCellsClimbBoundsTheBank)
+{
+    CvlMemory memory;
+    for (const char* n : {"P1", "P2"}) decideBankCvl(ptrs({pack(n, ChargePhase::Absorption, 55.2)}), {}, CvlMode::Bank, std::nullopt, memory);
+    auto climbing = pack("P2", ChargePhase::FloatTransition, 54.0, 3.60);
+    climbing.withAlarm(Alarm::HighCellVoltage, 2);
+    struct Case {
+        const char* name;
+        PackSnapshot p2;
+        double cvl;
+        const char* reason;
+    };
+    const std::vector<Case> cases = {
+        {"its cells below its limit: the highest", pack("P2", ChargePhase::FloatTransition, 54.0, 3.44), 54.5,
+         "float transition: P1 54.5 V"},
+        {"a cell above its limit and an alarm: its CVL", climbing, 54.0,
+         "lowest CVL of the held or climbing packs: P2 54 V (its cells climb)"},
+        {"a cell at its limit: its CVL", pack("P2", ChargePhase::FloatTransition, 54.0, 3.45), 54.0, nullptr},
+        {"floating, its cells climbing: its CVL", pack("P2", ChargePhase::Float, 53.6, 3.50), 53.6, nullptr},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const auto b = decideBankCvl(ptrs({pack("P1", ChargePhase::FloatTransition, 54.5), c.p2}), {}, CvlMode::Bank,
+                                     std::nullopt, memory);
+        ASSERT_TRUE(b.cvl);
+        EXPECT_DOUBLE_EQ(*b.cvl, c.cvl);
+        if (c.reason) {
+            EXPECT_EQ(b.reason, c.reason);
+        }
+    }
+    // While another pack still charges, the reason names why a floating pack bounds the bank.
+    auto floating = pack("P2", ChargePhase::Float, 53.6, 3.50);
+    const auto b = decideBankCvl(ptrs({pack("P1", ChargePhase::Absorption, 55.2), floating}), {}, CvlMode::Bank,
+                                 std::nullopt, memory);
+    EXPECT_EQ(b.reason, "lowest CVL of the packs still charging: P2 53.6 V (its cells climb)");
+}
+
 // A pack still charging whose BMS publishes no CVL cannot lift the bank above the floating
 // packs' CVL: the lowest CVL anyone publishes bounds it, never none.
 TEST(BankCvl, APackChargingWithoutACvlLeavesTheLowestPublishedOne)

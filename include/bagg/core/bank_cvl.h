@@ -7,7 +7,8 @@
 //     the packs still charging; packs in float or float transition leave the minimum, but only
 //     while their own highest cell stays below their cell limit and they raise no HighCellVoltage
 //     (a floating pack whose cells climb comes straight back into it);
-//   - none charging, some in float transition: the highest CVL of those in transition;
+//   - none charging, some in float transition: the highest CVL of those in transition, but never
+//     above the CVL of a pack whose cells climb (in transition or floating, by the same test);
 //   - all floating: the lowest CVL of all.
 // Held packs (away within their grace) always stay in the minimum: most likely still in parallel.
 
