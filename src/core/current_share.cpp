@@ -37,6 +37,9 @@ void learnShares(const Packs& online, Duration smoothing, ShareMemory& m, Instan
         total += *i;
     }
     if (online.size() < 2 || std::fabs(total) < kMinShareCurrent) return;
+    const double sign = total > 0 ? 1.0 : -1.0;
+    for (const auto* p : online)
+        if (sign * *p->get(Quantity::Current) < -kMaxOpposingCurrent) return;
     const auto dir = total > 0 ? CurrentDirection::Charge : CurrentDirection::Discharge;
     const Duration dt = last ? std::min<Duration>(now - *last, kLongestLearnStep) : Duration{0};
     const double alpha = 1.0 - std::exp(-seconds(dt) / std::max(1e-3, seconds(smoothing)));

@@ -207,6 +207,34 @@ TEST(CurrentShare, SharesAreLearntOnlyFromAMeaningfulCurrentAndClamped)
     EXPECT_FALSE(shareOf(memory, "serial:A", CurrentDirection::Discharge));
 }
 
+// Found by trying to break it: packs exchanging current (one discharging into the others while
+// the bank takes a few amps) gave shares of 100 %, 100 % and 0 %, and the demo's balanced
+// 3 x 50 A bank a CCL of 67 A ("Sim 1 takes 74 % of the current") at 5 A of charge. Their CCLs
+// allow 150 A, and nothing measured says otherwise.
+TEST(CurrentShare, PacksExchangingCurrentTeachNoShare)
+{
+    for (const auto& currents : std::vector<std::vector<double>>{{20, 20, -34}, {6.9, 3.4, -5.0}, {-30, -30, 55}}) {
+        ShareMemory memory;
+        std::vector<PackSnapshot> bank = {pack("A", ChargePhase::Bulk, 55.2), pack("B", ChargePhase::Bulk, 55.2),
+                                          pack("C", ChargePhase::Bulk, 55.2)};
+        for (std::size_t i = 0; i < bank.size(); ++i) bank[i].with(Quantity::Current, currents[i]);
+        for (int t = 0; t <= 300; t += 5) learnShares(ptrs(bank), 30s, memory, std::chrono::seconds(t));
+        for (const char* id : {"serial:A", "serial:B", "serial:C"}) {
+            EXPECT_FALSE(shareOf(memory, id, CurrentDirection::Charge)) << id << " at " << currents[0];
+            EXPECT_FALSE(shareOf(memory, id, CurrentDirection::Discharge)) << id << " at " << currents[0];
+        }
+        EXPECT_FALSE(feedbackLimit(ptrs(bank), CurrentDirection::Charge, 150, {}, {}, 150, memory, 300s).predicted)
+            << "the count rule stands: 3 x 50 A";
+    }
+    // A pack at rest beside a charging bank, within a BMS's offset, does not stop learning.
+    ShareMemory memory;
+    std::vector<PackSnapshot> bank = {pack("A", ChargePhase::Bulk, 55.2), pack("B", ChargePhase::Bulk, 55.2)};
+    bank[0].with(Quantity::Current, 40);
+    bank[1].with(Quantity::Current, -0.4);
+    for (int t = 0; t <= 300; t += 5) learnShares(ptrs(bank), 30s, memory, std::chrono::seconds(t));
+    EXPECT_NEAR(*shareOf(memory, "serial:A", CurrentDirection::Charge), 1.0, 0.01);
+}
+
 TEST(CurrentShare, APackAboveItsOwnLimitFor3SecondsDeratesTheBankAtOnceAndItRecovers)
 {
     ShareMemory memory;

@@ -5,7 +5,8 @@
 // share from what the BMSes measure and limits the bank so that no pack's share exceeds its own
 // limit (issue 13 rule 2), in each direction:
 //   - share s_i = I_i / ΣI, from an equal share, smoothed (time constant current_share_smoothing),
-//     learnt only while the bank current is large enough to mean something (kMinShareCurrent),
+//     learnt only while the bank current is large enough to mean something (kMinShareCurrent)
+//     and no pack takes current against it (kMaxOpposingCurrent),
 //     remembered per pack identity (the state file keeps it over restarts);
 //   - predicted limit: min_i(limit_i / s_i), each s_i at least half an equal share, never above
 //     Σ limit_i; a pack with no share learnt yet counts with an equal one; with none learnt at all,
@@ -29,6 +30,10 @@
 namespace bagg {
 
 inline constexpr double kMinShareCurrent = 5.0;  // A of bank current before shares are learnt
+// A of current a pack may take against the bank's direction (a BMS's current offset) while
+// shares are learnt: beyond it packs exchange current (circulation after a reconnect, or at a
+// bank current near zero), and I_i / ΣI is no share of anything.
+inline constexpr double kMaxOpposingCurrent = 1.0;
 inline constexpr double kOverloadMargin = 1.05;  // a pack above its own limit by more than 5 % trips the guard
 
 struct PackShare {
