@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace bagg {
@@ -78,7 +79,11 @@ double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& co
     case ImbalanceBand::Balanced: return nominal;
     case ImbalanceBand::Reduced: return nominal * config.reducePercent / 100.0;
     case ImbalanceBand::Warning: return nominal * config.warningPercent / 100.0;
-    case ImbalanceBand::Alarm: return config.alarmCurrent.value_or(nominal / 3.0);
+    // Never more than the warning band: a fixed alarm_current above what the warning band gives
+    // (an automatic nominal lowered by cold or derating BMSes, which the loader cannot check)
+    // would give a worse imbalance more current.
+    case ImbalanceBand::Alarm:
+        return std::min(config.alarmCurrent.value_or(nominal / 3.0), bandCurrent(ImbalanceBand::Warning, nominal, config));
     }
     return 0.0;
 }

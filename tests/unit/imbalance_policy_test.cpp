@@ -130,6 +130,14 @@ TEST(ImbalancePolicy, BandCurrentFollowsTheSeedTable)
     ImbalanceConfig fixed;
     fixed.alarmCurrent = 30;
     EXPECT_DOUBLE_EQ(bandCurrent(ImbalanceBand::Alarm, 150, fixed), 30);
+    // Found by trying to break it: alarm_current = 80 with nominal auto and 2 x 50 A of BMS limits
+    // gave 80 A in the alarm band against 66 A in the warning band. With nominal = auto the loader
+    // cannot compare them.
+    fixed.alarmCurrent = 80;
+    EXPECT_DOUBLE_EQ(bandCurrent(ImbalanceBand::Warning, 100, fixed), 66);
+    EXPECT_DOUBLE_EQ(bandCurrent(ImbalanceBand::Alarm, 100, fixed), 66) << "never more than the warning band";
+    fixed.alarmCurrent = 500;
+    EXPECT_DOUBLE_EQ(bandCurrent(ImbalanceBand::Alarm, 30, fixed), 19.8);
 }
 
 }  // namespace

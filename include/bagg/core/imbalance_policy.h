@@ -35,7 +35,8 @@ struct CellAlarm {
 ImbalanceDecision decideImbalance(double spread, const CellAlarm& cellAlarm, const ImbalanceConfig& config,
                                   ImbalanceMemory& memory);
 
-// The charge current allowed in a band, given the nominal current.
+// The charge current allowed in a band, given the nominal current (A). A band never allows more
+// than a milder one: alarm_current is capped by the warning band's current.
 double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& config);
 
 }  // namespace bagg
