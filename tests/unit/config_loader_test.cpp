@@ -149,6 +149,9 @@ TEST(ConfigLoader, EveryErrorKindNamesFileLineAndKey)
          {"f.ini:2: [charge] nominal_charge_current: 'lots' is not a number and not 'auto'"}},
         {"nan is refused", "[charge]\nmax_charge_voltage = nan\n",
          {"f.ini:2: [charge] max_charge_voltage: 'nan' is not a number and not 'auto'"}},
+        // Found by trying to break it: strtod read it as 56 V.
+        {"hexadecimal is refused", "[charge]\nmax_charge_voltage = 0x38\n",
+         {"f.ini:2: [charge] max_charge_voltage: '0x38' is not a number and not 'auto'"}},
         {"out of range", "[imbalance]\nhysteresis = 25\n",
          {"f.ini:2: [imbalance] hysteresis: 25 is out of range (0 to 20 %)"}},
         {"negative current", "[charge]\nmax_discharge_current = -5\n",

@@ -1,7 +1,7 @@
 #pragma once
-// A number written as text, read strictly: the whole text must be one finite number ("12A", "",
-// "nan", "inf" and "1e400" are refused). For the configuration file and for SetValue of a number
-// sent as a string (the `dbus` CLI sends `SetValue 60` as "60"). And its writing back.
+// A number written as text, read strictly: the whole text must be one finite decimal number ("12A",
+// "", "nan", "inf", "1e400" and "0x38" are refused). For the configuration file and for SetValue of
+// a number sent as a string (the `dbus` CLI sends `SetValue 60` as "60"). And its writing back.
 
 #include <fmt/format.h>
 
@@ -16,7 +16,8 @@ namespace bagg {
 
 inline std::optional<double> parseStrictNumber(std::string_view text)
 {
-    if (text.empty()) return std::nullopt;
+    // Decimal only: strtod also reads hexadecimal, and "0x38" volts would be 56 V.
+    if (text.empty() || text.find_first_of("xX") != std::string_view::npos) return std::nullopt;
     const std::string s(text);  // strtod needs a terminated string
     char* end = nullptr;
     errno = 0;
