@@ -106,8 +106,9 @@ BankCvl decideBankCvl(const Packs& online, const Packs& held, CvlMode mode, std:
             keepUnsafe(done, stillCharging);
             const Pick low = extreme(stillCharging, true);
             if (low.pack)
-                out = {low.cvl, "", fmt::format("lowest CVL of the packs still charging: {} {:g} V{}{}", low.pack->label,
-                                                low.cvl, bounding(*low.pack), leftOut.empty() ? "" : " (" + leftOut + " done)")};
+                out = {low.cvl, "",
+                       fmt::format("lowest CVL of the packs still charging: {} {:g} V{}{}", low.pack->label, low.cvl,
+                                   bounding(*low.pack), leftOut.empty() ? "" : " (" + leftOut + " done)")};
         } else if (!inTransition.empty()) {
             // The highest CVL of the packs in transition, but never above one whose cells climb
             // (in transition or floating) or a held one.

@@ -83,7 +83,8 @@ double bandCurrent(ImbalanceBand band, double nominal, const ImbalanceConfig& co
     // (an automatic nominal lowered by cold or derating BMSes, which the loader cannot check)
     // would give a worse imbalance more current.
     case ImbalanceBand::Alarm:
-        return std::min(config.alarmCurrent.value_or(nominal / 3.0), bandCurrent(ImbalanceBand::Warning, nominal, config));
+        return std::min(config.alarmCurrent.value_or(nominal / 3.0),
+                        bandCurrent(ImbalanceBand::Warning, nominal, config));
     }
     return 0.0;
 }

@@ -96,7 +96,8 @@ TEST(BankCvl, AFloatingPackWhoseCellsClimbComesBackIntoTheMinimum)
 TEST(BankCvl, APackInTransitionWhoseCellsClimbBoundsTheBank)
 {
     CvlMemory memory;
-    for (const char* n : {"P1", "P2"}) decideBankCvl(ptrs({pack(n, ChargePhase::Absorption, 55.2)}), {}, CvlMode::Bank, std::nullopt, memory);
+    for (const char* n : {"P1", "P2"})
+        decideBankCvl(ptrs({pack(n, ChargePhase::Absorption, 55.2)}), {}, CvlMode::Bank, std::nullopt, memory);
     auto climbing = pack("P2", ChargePhase::FloatTransition, 54.0, 3.60);
     climbing.withAlarm(Alarm::HighCellVoltage, 2);
     struct Case {

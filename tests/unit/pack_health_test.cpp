@@ -188,6 +188,10 @@ TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
             b->memory.known = {{"serial:OLD", "Old"}, {"serial:SD", "D before"}};  // one never back, one back later
             for (const auto& n : names) b->add(n, 50, n == "A" ? "SA" : "");
         }
+        // A value on a pack whose driver ran at some point (one that left keeps its last values).
+        const auto setOn = [](Bank& b, const std::string& service, const char* path, Value v) {
+            if (b.states.count(service)) Bank::set(*b.states.at(service), path, std::move(v));
+        };
         std::chrono::seconds now{0};
         int fullRuns = 0;
         for (int stepNo = 0; stepNo < 800; ++stepNo) {
@@ -200,13 +204,10 @@ TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
             std::function<void(Bank&)> change;
             if (kind < 60) {
                 const char* path = flag ? "/Soc" : (chance(50) ? "/Info/MaxChargeCurrent" : "/Dc/0/Current");
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), path, value);
-                };
+                change = [=](Bank& b) { setOn(b, service, path, value); };
             } else if (kind < 65) {
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/System/MaxVoltageCellId", "C" + std::to_string(static_cast<int>(value)));
-                };
+                const std::string cell = "C" + std::to_string(static_cast<int>(value));
+                change = [=](Bank& b) { setOn(b, service, "/System/MaxVoltageCellId", cell); };
             } else if (kind < 80) {  // whatever was wrong with it is over: most faults are brief
                 change = [=](Bank& b) {
                     if (!b.observed.count(service)) {
@@ -218,13 +219,9 @@ TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
                     Bank::set(*b.states.at(service), "/Soc", value);
                 };
             } else if (kind < 82) {
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Connected", std::int64_t{flag ? 1 : 0});
-                };
+                change = [=](Bank& b) { setOn(b, service, "/Connected", std::int64_t{flag ? 1 : 0}); };
             } else if (kind < 84) {
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Soc", flag ? Value{value} : Value{Invalid{}});
-                };
+                change = [=](Bank& b) { setOn(b, service, "/Soc", flag ? Value{value} : Value{Invalid{}}); };
             } else if (kind < 86) {
                 change = [=](Bank& b) {
                     if (b.observed.count(service)) b.observed.at(service).answering = flag;
@@ -241,17 +238,13 @@ TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
                         b.add(name, value);
                 };
             } else if (kind < 93) {
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/Serial", flag ? "S" + name : std::string("SD"));
-                };
+                change = [=](Bank& b) { setOn(b, service, "/Serial", flag ? "S" + name : std::string("SD")); };
             } else if (kind < 95) {
-                change = [=](Bank& b) {
-                    if (b.states.count(service)) Bank::set(*b.states.at(service), "/CustomName", flag ? name : name + " renamed");
-                };
+                change = [=](Bank& b) { setOn(b, service, "/CustomName", flag ? name : name + " renamed"); };
             } else if (kind < 97) {  // a shunt comes or goes; or a pack loses its limits
                 change = [=](Bank& b) {
                     if (!flag && b.states.count(service)) {
-                        Bank::set(*b.states.at(service), "/Info/MaxChargeCurrent", Invalid{});
+                        setOn(b, service, "/Info/MaxChargeCurrent", Invalid{});
                     } else if (b.observed.count("com.victronenergy.battery.M")) {
                         b.leave("M");
                     } else {
@@ -271,7 +264,8 @@ TEST(PackHealth, ARefreshedBankIsTheBankAssessedAfresh)
             const HealthAssessment expected = fresh.at(now);
             const HealthAssessment& got = refreshed.refreshedAt(now);
             if (refreshed.refreshes == before) ++fullRuns;
-            expectSameAssessment(expected, got, "step " + std::to_string(stepNo) + " at " + std::to_string(now.count()) + " s");
+            expectSameAssessment(expected, got,
+                                 "step " + std::to_string(stepNo) + " at " + std::to_string(now.count()) + " s");
             ASSERT_TRUE(fresh.memory.known == refreshed.memory.known) << "step " << stepNo;
             if (HasFailure()) return;
         }
@@ -290,7 +284,9 @@ TEST(PackHealth, OnlyValuesChangingIsARefresh)
         const char* name;
         std::function<void(Bank&)> change;
     };
-    const auto of = [](Bank& b, const char* n) -> PackValues& { return *b.states.at(std::string("com.victronenergy.battery.") + n); };
+    const auto of = [](Bank& b, const char* n) -> PackValues& {
+        return *b.states.at(std::string("com.victronenergy.battery.") + n);
+    };
     const std::vector<Case> refused = {
         {"a pack leaves", [](Bank& b) { b.leave("A"); }},
         {"a service appears", [](Bank& b) { b.add("N"); }},
