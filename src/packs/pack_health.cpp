@@ -366,10 +366,11 @@ bool refreshValues(const std::map<std::string, PackObservation>& observed, const
 {
     if (!m.steady) return false;
     // First only look, so that a refusal changes nothing: every service must be judged as it was.
-    auto o = observed.begin();
+    ObservationWalk observation(observed);
+    std::size_t recorded = 0;  // services on the bus that have a record
     for (const auto& [service, r] : m.services) {
-        // A service with no record (new) stops `o`: the records after it look gone, and it is left over.
-        const PackObservation* obs = o != observed.end() && o->first == service ? &(o++)->second : nullptr;
+        const PackObservation* obs = observation.of(service);
+        if (obs) ++recorded;
         if (healthOf(obs, config) != r.health) return false;
         if (!obs) continue;
         const PackValues& s = *obs->values;
@@ -381,7 +382,7 @@ bool refreshValues(const std::map<std::string, PackObservation>& observed, const
                              });
         if (!r.roleInputs || !sameRoleInputs(*r.roleInputs, s, publishesBmsData(s.snapshot()), wasPack)) return false;
     }
-    if (o != observed.end()) return false;  // a service with no record: new
+    if (recorded != observed.size()) return false;  // a service with no record: new
 
     // Then the values of the packs online, where they changed: their held copy and their entry.
     ObservationWalk walk(observed);
